@@ -1,0 +1,110 @@
+"""Write a briefing back in the content format, so that export then import changes nothing."""
+
+from __future__ import annotations
+
+import yaml
+from django.utils.text import slugify
+
+from briefings.models import Briefing, GlossaryTerm
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper, data):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def _attrs(key, themes, slug=None):
+    parts = [f"key={key}"]
+    if slug:
+        parts.append(f"slug={slug}")
+    parts.append("themes=" + ",".join(themes))
+    return "{" + " ".join(parts) + "}"
+
+
+def export_briefing(briefing: Briefing, glossary_terms=None) -> str:
+    published = ""
+    if briefing.published_year:
+        published = str(briefing.published_year)
+        if briefing.published_month:
+            published += f"-{briefing.published_month:02d}"
+    meta = {
+        "title": briefing.title,
+        "slug": briefing.slug,
+        "kind": briefing.kind,
+    }
+    if briefing.series_id:
+        meta["series"] = briefing.series.name
+        meta["series_title"] = briefing.series_title
+    meta.update(
+        {
+            "publisher": briefing.publisher,
+            "authors": briefing.authors,
+            "published": published,
+            "audiences": [r.slug for r in briefing.audiences.order_by("order")],
+            "status": briefing.status,
+            "source": briefing.source_file,
+            "reference_list": briefing.has_reference_list,
+            "source_note": briefing.source_note,
+        }
+    )
+    if briefing.also_available:
+        meta["also_available"] = list(briefing.also_available)
+    terms = glossary_terms if glossary_terms is not None else GlossaryTerm.objects.all()
+    if terms:
+        meta["glossary"] = [
+            {"term": t.term, "expansion": t.expansion, **({"note": t.note} if t.note else {})}
+            for t in terms
+        ]
+    references = []
+    for citation in briefing.citations.filter(listed=True).select_related("reference"):
+        ref = citation.reference
+        entry = {
+            "key": citation.local_key,
+            "label": citation.label,
+            "authors": ref.authors,
+            "year": ref.year,
+            "title": ref.title,
+        }
+        if ref.publisher:
+            entry["publisher"] = ref.publisher
+        if ref.journal:
+            entry["journal"] = ref.journal
+        if ref.url:
+            entry["url"] = ref.url
+        entry["work"] = ref.key
+        entry["text"] = citation.entry
+        references.append(entry)
+    meta["references"] = references
+
+    out = [
+        "---",
+        yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100).rstrip(),
+        "---",
+        "",
+    ]
+    if briefing.intro:
+        out += [briefing.intro, ""]
+    messages = list(briefing.key_messages.order_by("order").prefetch_related("themes"))
+    if messages:
+        out += ["## Key messages", ""]
+        for message in messages:
+            lines = message.text.splitlines()
+            themes = sorted(t.slug for t in message.themes.all())
+            lines[-1] = f"{lines[-1]} {_attrs(message.key, themes)}"
+            out.append("- " + "\n  ".join(lines))
+        out.append("")
+    for section in briefing.sections.order_by("order").prefetch_related("themes"):
+        marks = "###" if section.parent_id else "##"
+        slug = section.slug if section.slug != slugify(section.heading)[:120] else None
+        themes = sorted(t.slug for t in section.themes.all())
+        out += [f"{marks} {section.heading} {_attrs(section.key, themes, slug)}", ""]
+        if section.body:
+            out += [section.body, ""]
+    return "\n".join(out).rstrip() + "\n"

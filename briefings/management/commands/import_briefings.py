@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from briefings.content.importer import Importer
+from briefings.content.parser import ContentErrors
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate and load briefing files (docs/content-format.md). With no paths, loads "
+        "everything under fixtures/briefings/. Writes nothing unless every file is valid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", help="Briefing files or directories.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change, write nothing."
+        )
+
+    def handle(self, *args, paths, dry_run, **options):
+        paths = paths or [settings.BRIEFINGS_CONTENT_DIR]
+        try:
+            importer = Importer(paths)
+            report = importer.run(dry_run=dry_run)
+        except ContentErrors as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(exc.errors)} problem(s) found; nothing was written."
+            ) from None
+        prefix = "Dry run, nothing written: would have " if dry_run else ""
+        files = len(importer.files)
+        self.stdout.write(f"{prefix}Checked {files} briefing file(s).")
+        for line in report.lines():
+            self.stdout.write(f"{prefix}{line}")

@@ -1,0 +1,500 @@
+"""The content model, shaped after the research briefings it carries.
+
+A Briefing is one document. Its text lives in ordered Sections (with optional sub-sections) and an
+ordered list of KeyMessages. Young people's Quotes and the References a section cites are derived
+from the section's Markdown when it is saved, so the Markdown stays the single source of truth and
+an editor never has to keep two copies in step.
+"""
+
+from __future__ import annotations
+
+import calendar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .markdown import ResolvedCitation, check_length, render_markdown
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Role(models.Model):
+    """An audience of the guidance: the professions a document is written for."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, help_text="Plural, as in a menu: “Social workers”.")
+    person = models.CharField(
+        max_length=80, help_text="Completes “I am a…”: “police officer”, “social worker”."
+    )
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("briefings:role", args=[self.slug])
+
+
+class Theme(TagBase):
+    """A theme the documents share, applied to sections and key messages (a django-taggit tag)."""
+
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("briefings:theme", args=[self.slug])
+
+
+class ThemedSection(TaggedItemBase):
+    content_object = models.ForeignKey("Section", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="section_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_section_theme")
+        ]
+
+
+class ThemedKeyMessage(TaggedItemBase):
+    content_object = models.ForeignKey("KeyMessage", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="key_message_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="unique_key_message_theme"
+            )
+        ]
+
+
+class Series(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.name
+
+
+class SeriesTitle(models.Model):
+    """A title in a series, whether or not the portal holds it yet (“also available” lists)."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="titles")
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "title"], name="unique_series_title")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class BriefingQuerySet(models.QuerySet):
+    def published(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Status.PUBLISHED).filter(
+            Q(publish_from__isnull=True) | Q(publish_from__lte=now)
+        )
+
+    def for_role(self, role):
+        if role is None:
+            return self
+        return self.filter(audiences=role)
+
+    def due_for_review(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(next_review_due__isnull=False, next_review_due__lte=today)
+
+
+class Briefing(models.Model):
+    class Kind(models.TextChoices):
+        RESEARCH_BRIEFING = "research-briefing", "Research briefing"
+        FACTSHEET = "factsheet", "Factsheet"
+
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.RESEARCH_BRIEFING)
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="briefings"
+    )
+    series_title = models.CharField(
+        max_length=200, blank=True, help_text="How the series’ “also available” lists name it."
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    authors = models.CharField(max_length=300, blank=True, help_text="As printed.")
+    published_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    published_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=[(m, calendar.month_name[m]) for m in range(1, 13)]
+    )
+    intro = models.TextField(blank=True, help_text="Markdown.")
+    intro_html = models.TextField(blank=True, editable=False)
+    audiences = models.ManyToManyField(Role, related_name="briefings", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_from = models.DateTimeField(
+        null=True, blank=True, help_text="Optional: stays hidden until this time."
+    )
+    has_reference_list = models.BooleanField(
+        default=True, help_text="Untick when the source prints no reference list."
+    )
+    source_file = models.CharField(max_length=200, blank=True)
+    source_note = models.TextField(
+        blank=True, help_text="Markdown: publisher, copyright and contact details as printed."
+    )
+    source_note_html = models.TextField(blank=True, editable=False)
+    also_available = models.JSONField(default=list, blank=True)
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = BriefingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("briefings:document", args=[self.slug])
+
+    @property
+    def publication_date(self):
+        if not self.published_year:
+            return "Undated"
+        if self.published_month:
+            return f"{calendar.month_name[self.published_month]} {self.published_year}"
+        return str(self.published_year)
+
+    def clean(self):
+        if self.published_month and not self.published_year:
+            raise ValidationError({"published_month": "A month needs a year."})
+        check_length(self.intro)
+        check_length(self.source_note)
+
+    def citation_resolver(self):
+        """Map a citation key in this briefing's Markdown to the reference it cites.
+
+        ``KEY`` is a key of this briefing's own reference list; ``SLUG/KEY`` names another
+        briefing's. Citations to a work the briefing does not list point at the portal's reference
+        index, so the link always lands on the work.
+        """
+        own = (
+            {c.local_key: c for c in self.citations.select_related("reference")} if self.pk else {}
+        )
+        doc_url = self.get_absolute_url()
+
+        def resolve(key: str) -> ResolvedCitation | None:
+            if "/" in key:
+                slug, local = key.split("/", 1)
+                citation = (
+                    Citation.objects.select_related("reference")
+                    .filter(briefing__slug=slug, local_key=local)
+                    .first()
+                )
+            else:
+                citation = own.get(key)
+            if citation is None:
+                return None
+            reference = citation.reference
+            listed = own.get(key) is not None or any(
+                c.reference_id == reference.id and c.listed for c in own.values()
+            )
+            base = (
+                doc_url if listed and self.has_reference_list else reverse("briefings:references")
+            )
+            return ResolvedCitation(href=f"{base}#ref-{reference.key}", reference_id=reference.id)
+
+        return resolve
+
+    def render(self):
+        resolver = self.citation_resolver()
+        self.intro_html = render_markdown(self.intro, resolver=resolver).html
+        self.source_note_html = render_markdown(self.source_note).html
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+
+class SectionQuerySet(models.QuerySet):
+    def published(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            status=Status.PUBLISHED,
+            briefing__in=Briefing.objects.published(now),
+        ).filter(Q(parent__isnull=True) | Q(parent__status=Status.PUBLISHED))
+
+    def for_role(self, role):
+        if role is None:
+            return self
+        return self.filter(briefing__audiences=role)
+
+    def in_order(self):
+        return self.order_by("briefing_id", "order")
+
+
+class Section(models.Model):
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        help_text="Leave empty for a top-level section.",
+    )
+    key = models.SlugField(
+        max_length=100,
+        help_text="Permanent identity within the document. Links survive heading changes.",
+    )
+    heading = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=120, blank=True, help_text="Anchor; made from the heading.")
+    order = models.PositiveIntegerField(default=0, db_index=True)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    themes = TaggableManager(through=ThemedSection, blank=True, verbose_name="themes")
+    cited_references = models.ManyToManyField(
+        "Reference", related_name="citing_sections", blank=True, editable=False
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["briefing", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "key"], name="unique_section_key"),
+            models.UniqueConstraint(fields=["briefing", "slug"], name="unique_section_slug"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def get_absolute_url(self):
+        return reverse("briefings:section", args=[self.briefing.slug, self.slug])
+
+    def get_permalink(self):
+        return reverse("briefings:section_permalink", args=[self.pk])
+
+    @property
+    def level(self):
+        return 3 if self.parent_id else 2
+
+    def clean(self):
+        check_length(self.body)
+        if self.parent_id and self.parent.briefing_id != self.briefing_id:
+            raise ValidationError({"parent": "The parent must be in the same document."})
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "Sub-sections cannot have sub-sections."})
+
+    def render(self, resolver=None):
+        rendered = render_markdown(
+            self.body, resolver=resolver or self.briefing.citation_resolver()
+        )
+        self.body_html = rendered.html
+        return rendered
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.heading)[:120] or self.key
+        if not self.key:
+            self.key = self.slug[:100]
+        rendered = self.render(kwargs.pop("resolver", None))
+        previous_slug = None
+        if self.pk:
+            previous_slug = (
+                Section.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            )
+        super().save(*args, **kwargs)
+        if previous_slug and previous_slug != self.slug:
+            SectionSlugHistory.objects.update_or_create(
+                briefing=self.briefing, slug=previous_slug, defaults={"section": self}
+            )
+        # A slug taken back by a section is no longer an old slug.
+        SectionSlugHistory.objects.filter(briefing=self.briefing, slug=self.slug).delete()
+        self._sync_derived(rendered)
+
+    def _sync_derived(self, rendered):
+        """Keep the quotes and citation index in step with the body just rendered."""
+        existing = list(self.quotes.all())
+        wanted = [(i, q.text, q.attribution) for i, q in enumerate(rendered.quotes)]
+        if [(q.order, q.text, q.attribution) for q in existing] != wanted:
+            self.quotes.all().delete()
+            Quote.objects.bulk_create(
+                Quote(section=self, order=i, text=text, attribution=attribution)
+                for i, text, attribution in wanted
+            )
+        current = set(self.cited_references.values_list("id", flat=True))
+        if current != set(rendered.cited_reference_ids):
+            self.cited_references.set(rendered.cited_reference_ids)
+
+
+class KeyMessageQuerySet(models.QuerySet):
+    def published(self, now=None):
+        return self.filter(briefing__in=Briefing.objects.published(now))
+
+    def for_role(self, role):
+        if role is None:
+            return self
+        return self.filter(briefing__audiences=role)
+
+
+class KeyMessage(models.Model):
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="key_messages")
+    key = models.SlugField(max_length=100, help_text="Permanent identity within the document.")
+    order = models.PositiveIntegerField(default=0, db_index=True)
+    text = models.TextField(help_text="Markdown, one paragraph.")
+    text_html = models.TextField(blank=True, editable=False)
+    themes = TaggableManager(through=ThemedKeyMessage, blank=True, verbose_name="themes")
+
+    objects = KeyMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["briefing", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "key"], name="unique_key_message_key")
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) < 80 else self.text[:77] + "…"
+
+    def get_permalink(self):
+        return reverse("briefings:key_message_permalink", args=[self.pk])
+
+    def get_absolute_url(self):
+        return f"{self.briefing.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"km-{self.key}"
+
+    def clean(self):
+        check_length(self.text)
+
+    def save(self, *args, **kwargs):
+        resolver = kwargs.pop("resolver", None) or self.briefing.citation_resolver()
+        self.text_html = render_markdown(self.text, resolver=resolver, inline=True).html
+        super().save(*args, **kwargs)
+
+
+class Quote(models.Model):
+    """A young person's words, as quoted in a section, with the source's attribution.
+
+    Derived from the section body on save (see docs/content-format.md): edit the section to
+    change it.
+    """
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="quotes")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    attribution = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["section", "order"]
+
+    def __str__(self):
+        return f"“{self.text[:60]}…” ({self.attribution})"
+
+
+class Reference(models.Model):
+    """One cited work, shared by every briefing that cites it."""
+
+    key = models.SlugField(max_length=200, unique=True, help_text="The work's identity.")
+    authors = models.CharField(max_length=500)
+    year = models.CharField(max_length=10)
+    title = models.TextField()
+    publisher = models.CharField(max_length=300, blank=True)
+    journal = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["authors", "year"]
+
+    def __str__(self):
+        return f"{self.authors} ({self.year}) {self.title}"
+
+    @property
+    def first_author(self):
+        return self.authors.split(",")[0].strip()
+
+
+class Citation(models.Model):
+    """A briefing's record of a work it cites, with the label and entry text it prints."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
+    local_key = models.SlugField(max_length=120, help_text="Used in cite: links in this document.")
+    label = models.CharField(max_length=200, blank=True, help_text="E.g. “Coy, 2016a”.")
+    entry = models.TextField(help_text="The reference as this document prints it (Markdown).")
+    entry_html = models.TextField(blank=True, editable=False)
+    listed = models.BooleanField(default=True, help_text="In the document's printed list.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["briefing", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "local_key"], name="unique_citation_key"),
+            models.UniqueConstraint(
+                fields=["briefing", "reference"], name="unique_citation_reference"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.briefing.slug}: {self.local_key}"
+
+    def save(self, *args, **kwargs):
+        self.entry_html = render_markdown(self.entry, inline=True).html
+        super().save(*args, **kwargs)
+
+
+class GlossaryTerm(models.Model):
+    term = models.CharField(max_length=40, unique=True)
+    expansion = models.CharField(max_length=200)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term}: {self.expansion}"
+
+
+class SectionSlugHistory(models.Model):
+    """A slug a section used to have, so old links redirect to where the section is now."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=120)
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "slug"], name="unique_old_section_slug")
+        ]
+        verbose_name_plural = "section slug history"
+
+    def __str__(self):
+        return f"{self.slug} → {self.section.slug}"

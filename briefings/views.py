@@ -1,0 +1,221 @@
+"""Public pages. Thin views: the QuerySets and briefings.pages do the work.
+
+The reader's role ("Viewing as") travels in the URL (?role=police), never in a session or cookie,
+so every public page is cacheable and a link shared by a trainer shows the same page to everyone.
+"""
+
+from django import forms
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from . import pages
+from .models import (
+    Briefing,
+    Citation,
+    GlossaryTerm,
+    KeyMessage,
+    Reference,
+    Role,
+    Section,
+    SectionSlugHistory,
+    Theme,
+)
+
+
+class RoleForm(forms.Form):
+    role = forms.SlugField(required=False)
+
+
+def get_role(request):
+    """The role from ?role=, or None for everyone. An unknown role is ignored, not an error."""
+    form = RoleForm(request.GET)
+    if not form.is_valid() or not form.cleaned_data["role"]:
+        return None
+    return Role.objects.filter(slug=form.cleaned_data["role"]).first()
+
+
+def published_briefings():
+    return Briefing.objects.published().prefetch_related("audiences")
+
+
+@require_safe
+def home(request):
+    role = get_role(request)
+    roles = list(Role.objects.annotate(n=Count("briefings")).filter(n__gt=0))
+    briefings = list(published_briefings().order_by("kind", "title"))
+    themes = pages.theme_counts()
+    return render(
+        request,
+        "briefings/home.html",
+        {
+            "role": role,
+            "roles": roles,
+            "briefings": briefings,
+            "themes": themes,
+        },
+    )
+
+
+@require_safe
+def role_page(request, slug):
+    role = get_object_or_404(Role, slug=slug)
+    briefings = list(published_briefings())
+    own = [b for b in briefings if role in b.audiences.all()]
+    others = [b for b in briefings if role not in b.audiences.all()]
+    key_messages = list(
+        KeyMessage.objects.published()
+        .filter(briefing__in=own)
+        .select_related("briefing")
+        .order_by("briefing__title", "order")
+    )
+    matrix = pages.theme_matrix(own + others)
+    return render(
+        request,
+        "briefings/role.html",
+        {
+            "role": role,
+            "own": own,
+            "others": others,
+            "key_messages": key_messages,
+            "matrix": matrix,
+        },
+    )
+
+
+@require_safe
+def document(request, slug):
+    briefing = get_object_or_404(published_briefings(), slug=slug)
+    role = get_role(request)
+    page = pages.DocumentPage(briefing)
+    return render(request, "briefings/document.html", {"role": role, **page.context()})
+
+
+@require_safe
+def section(request, slug, section_slug):
+    briefing = get_object_or_404(published_briefings(), slug=slug)
+    section = Section.objects.published().filter(briefing=briefing, slug=section_slug).first()
+    if section is None:
+        old = SectionSlugHistory.objects.filter(briefing=briefing, slug=section_slug).first()
+        if old is None:
+            raise Http404("No such section")
+        return redirect(old.section.get_absolute_url(), permanent=True)
+    role = get_role(request)
+    page = pages.SectionPage(briefing, section)
+    return render(request, "briefings/section.html", {"role": role, **page.context()})
+
+
+@require_safe
+def section_permalink(request, pk):
+    section = get_object_or_404(Section.objects.published().select_related("briefing"), pk=pk)
+    return redirect(pages.with_query(section.get_absolute_url(), request))
+
+
+@require_safe
+def key_message_permalink(request, pk):
+    message = get_object_or_404(KeyMessage.objects.published().select_related("briefing"), pk=pk)
+    base = pages.with_query(message.briefing.get_absolute_url(), request)
+    return redirect(f"{base}#{message.anchor}")
+
+
+@require_safe
+def themes(request):
+    role = get_role(request)
+    briefings = list(published_briefings().for_role(role).order_by("title"))
+    matrix = pages.theme_matrix(briefings)
+    return render(request, "briefings/themes.html", {"role": role, "matrix": matrix})
+
+
+@require_safe
+def theme(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    role = get_role(request)
+    groups = pages.theme_groups(theme, role)
+    roles = list(Role.objects.filter(briefings__in=Briefing.objects.published()).distinct())
+    return render(
+        request,
+        "briefings/theme.html",
+        {
+            "role": role,
+            "theme": theme,
+            "groups": groups,
+            "roles": roles,
+        },
+    )
+
+
+@require_safe
+def theme_compare(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    columns = pages.theme_compare(theme)
+    return render(
+        request,
+        "briefings/theme_compare.html",
+        {
+            "role": get_role(request),
+            "theme": theme,
+            "columns": columns,
+        },
+    )
+
+
+class ReferenceSortForm(forms.Form):
+    sort = forms.ChoiceField(choices=[("author", "author"), ("cited", "cited")], required=False)
+
+
+@require_safe
+def references(request):
+    form = ReferenceSortForm(request.GET)
+    sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "author"
+    published = Briefing.objects.published()
+    refs = (
+        Reference.objects.filter(citations__briefing__in=published)
+        .annotate(cited=Count("citing_sections", distinct=True))
+        .distinct()
+    )
+    refs = (
+        refs.order_by("-cited", "authors", "year")
+        if sort == "cited"
+        else refs.order_by("authors", "year")
+    )
+    refs = list(
+        refs.prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.filter(briefing__in=published)
+                .select_related("briefing")
+                .order_by("briefing__title"),
+            ),
+            Prefetch(
+                "citing_sections",
+                queryset=Section.objects.published()
+                .select_related("briefing")
+                .order_by("briefing__title", "order"),
+            ),
+        )
+    )
+    return render(
+        request,
+        "briefings/references.html",
+        {
+            "role": get_role(request),
+            "references": refs,
+            "sort": sort,
+        },
+    )
+
+
+@require_safe
+def glossary(request):
+    terms = GlossaryTerm.objects.all()
+    return render(request, "briefings/glossary.html", {"role": get_role(request), "terms": terms})
+
+
+@require_safe
+def documents(request):
+    role = get_role(request)
+    briefings = list(published_briefings().order_by("kind", "title"))
+    if role:
+        briefings.sort(key=lambda b: role not in b.audiences.all())
+    return render(request, "briefings/documents.html", {"role": role, "briefings": briefings})

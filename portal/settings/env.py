@@ -1,0 +1,137 @@
+"""Read settings from the environment, failing loudly on values that cannot be right.
+
+Every helper raises ImproperlyConfigured naming the variable, so a typo in a deployment shows up
+as a clear start-up error instead of a subtly misconfigured site.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name, default=None, *, required=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if required:
+            raise ImproperlyConfigured(f"{name} must be set in the environment.")
+        return default
+    return value
+
+
+def env_bool(name, default=False):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be a boolean (one of 1/0, true/false, yes/no, on/off), got {raw!r}."
+    )
+
+
+def env_int(name, default, *, minimum=None):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def env_list(name, default=()):
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    items = [item.strip() for item in raw.split(",")]
+    if any(not item for item in items):
+        raise ImproperlyConfigured(
+            f"{name} must be a comma-separated list with no empty items, got {raw!r}."
+        )
+    return items
+
+
+def sqlite_database(path):
+    """An SQLite configuration tuned for a small site with concurrent admin writes.
+
+    WAL lets readers carry on while one writer commits; IMMEDIATE transactions take the write lock
+    at BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=20000;"
+            ),
+        },
+    }
+
+
+def env_database(name, default_sqlite_path):
+    """Parse DATABASE_URL: sqlite:///path or postgres://user:pass@host:port/db."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return sqlite_database(default_sqlite_path)
+    url = urlsplit(raw)
+    scheme = url.scheme.lower()
+    if scheme == "sqlite":
+        path = unquote(url.path)
+        if url.netloc or not path or path == "/":
+            raise ImproperlyConfigured(
+                f"{name} for SQLite must look like sqlite:///relative.db or "
+                f"sqlite:////abs/path.db, got {raw!r}."
+            )
+        # sqlite:///rel.db -> "rel.db"; sqlite:////abs.db -> "/abs.db"
+        return sqlite_database(Path(path[1:]))
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        dbname = unquote(url.path.lstrip("/"))
+        if not dbname:
+            raise ImproperlyConfigured(f"{name} must name a database, got {raw!r}.")
+        options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        config = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": dbname,
+            "USER": unquote(url.username or ""),
+            "PASSWORD": unquote(url.password or ""),
+            "HOST": unquote(url.hostname or ""),
+            "PORT": str(url.port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+        return config
+    raise ImproperlyConfigured(
+        f"{name} must start with sqlite:// or postgres://, got scheme {url.scheme!r}."
+    )
+
+
+def env_cache(name, default="locmem://"):
+    """CACHE_URL: locmem:// (default), redis://host:port/db, or dummy:// to switch caching off."""
+    raw = os.environ.get(name) or default
+    scheme = urlsplit(raw).scheme.lower()
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"{name} must start with locmem://, redis://, rediss:// or dummy://, got {raw!r}."
+    )

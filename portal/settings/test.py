@@ -1,0 +1,19 @@
+"""Fast, isolated settings for the test suite."""
+
+from .base import *  # noqa: F403
+from .env import env_str
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "test-only-insecure-key")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Serve static files straight from static/ without collectstatic.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
