@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would change, write nothing."
         )
 
-    def handle(self, *args, paths, dry_run, **options):
+    def handle(self, *args, paths, dry_run, verbosity=1, **options):
         paths = paths or [settings.BRIEFINGS_CONTENT_DIR]
         try:
             importer = Importer(paths)
@@ -28,6 +28,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.errors)} problem(s) found; nothing was written."
             ) from None
+        if verbosity < 1:
+            return
         prefix = "Dry run, nothing written: would have " if dry_run else ""
         files = len(importer.files)
         self.stdout.write(f"{prefix}Checked {files} briefing file(s).")

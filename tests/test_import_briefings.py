@@ -1,0 +1,169 @@
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from briefings.models import Briefing, Citation, KeyMessage, Reference, Section
+
+CONTENT = Path(settings.BRIEFINGS_CONTENT_DIR)
+
+
+def run(*args):
+    out = StringIO()
+    call_command("import_briefings", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        "briefings": Briefing.objects.count(),
+        "sections": sorted(Section.objects.values_list("pk", "updated")),
+        "key messages": KeyMessage.objects.count(),
+        "references": Reference.objects.count(),
+        "citations": Citation.objects.count(),
+    }
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    target = tmp_path / "briefings"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def test_a_second_import_changes_nothing_and_creates_no_duplicates(db):
+    before = snapshot()
+    assert run().strip().endswith("no changes")
+    assert snapshot() == before
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(db, content_copy):
+    police = content_copy / "police.md"
+    police.write_text(
+        police.read_text().replace("## Barriers to engagement {", "## Barriers to engaging {")
+    )
+    before = snapshot()
+    output = run(str(content_copy), "--dry-run")
+    assert "would have updated 1 sections" in output
+    assert snapshot() == before
+    assert Section.objects.filter(heading="Barriers to engagement").exists()
+
+
+def test_editing_a_heading_keeps_the_sections_identity_and_its_links(client, db, content_copy):
+    section = Section.objects.get(briefing__slug="police", key="barriers-to-engagement")
+    police = content_copy / "police.md"
+    police.write_text(
+        police.read_text().replace("## Barriers to engagement {", "## Barriers to engaging {")
+    )
+    assert "updated 1 sections" in run(str(content_copy))
+    section.refresh_from_db()
+    assert (section.heading, section.slug) == ("Barriers to engaging", "barriers-to-engaging")
+    assert client.get(f"/s/{section.pk}/")["Location"] == "/documents/police/barriers-to-engaging/"
+    old = client.get("/documents/police/barriers-to-engagement/")
+    assert (old.status_code, old["Location"]) == (301, "/documents/police/barriers-to-engaging/")
+
+
+def test_a_malformed_file_is_rejected_with_file_and_line_and_nothing_is_written(db, content_copy):
+    police = content_copy / "police.md"
+    lines = police.read_text().splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("## Disrupting offenders"))
+    lines[heading] = lines[heading].replace("themes=", "themes=no-such-theme,")
+    # A good change elsewhere in the same batch must not be written either.
+    first_km = next(i for i, line in enumerate(lines) if line.startswith("- Exploitation can"))
+    lines[first_km] = lines[first_km].replace("Exploitation can", "Exploitation may")
+    police.write_text("\n".join(lines) + "\n")
+    before = snapshot()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command(
+            "import_briefings", str(content_copy), stdout=StringIO(), stderr=(err := StringIO())
+        )
+    assert f"{police}:{heading + 1}: unknown theme 'no-such-theme'" in err.getvalue()
+    assert snapshot() == before
+    assert not KeyMessage.objects.filter(text__startswith="Exploitation may").exists()
+
+
+def test_broken_yaml_is_reported_with_its_line(db, tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: A\nslug: [unclosed\nkind: factsheet\n---\n\nText.\n")
+    with pytest.raises(CommandError):
+        call_command("import_briefings", str(bad), stdout=StringIO(), stderr=(err := StringIO()))
+    assert f"{bad}:4: front matter is not valid YAML" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("## A heading\n\nText.\n", ":7: a section heading must end with {key=... themes=...}"),
+        (
+            "## A {key=a themes=understanding-cse}\n\n[x](cite:nope)\n",
+            ":7: citation 'cite:nope' is not in this file's references",
+        ),
+        ("## Key messages\n\n- No attributes here.\n", ":9: a key message must end with"),
+        ("#### Too deep {key=a themes=understanding-cse}\n", ":7: use '##' for sections"),
+        (
+            "## A {key=a themes=understanding-cse}\n\n## B {key=a themes=understanding-cse}\n",
+            ":9: duplicate section key 'a'",
+        ),
+    ],
+)
+def test_content_mistakes_name_the_file_and_line(db, tmp_path, body, message):
+    path = tmp_path / "new.md"
+    path.write_text(
+        "---\ntitle: New\nslug: new\nkind: factsheet\naudiences: [police]\n---\n" + body
+    )
+    with pytest.raises(CommandError):
+        call_command("import_briefings", str(path), stdout=StringIO(), stderr=(err := StringIO()))
+    assert f"{path}{message}" in err.getvalue()
+
+
+def test_an_unknown_audience_is_reported(db, tmp_path):
+    path = tmp_path / "new.md"
+    path.write_text("---\ntitle: New\nslug: new\nkind: factsheet\naudiences: [pilots]\n---\n")
+    with pytest.raises(CommandError):
+        call_command("import_briefings", str(path), stdout=StringIO(), stderr=(err := StringIO()))
+    assert f"{path}:5: unknown audience 'pilots'" in err.getvalue()
+
+
+def test_export_then_import_is_a_no_op(db, tmp_path):
+    for briefing in Briefing.objects.all():
+        call_command(
+            "export_briefing",
+            briefing.slug,
+            output=str(tmp_path / f"{briefing.slug}.md"),
+            stderr=StringIO(),
+        )
+    shutil.copy(CONTENT / "themes.yaml", tmp_path / "themes.yaml")
+    before = snapshot()
+    assert run(str(tmp_path)).strip().endswith("no changes")
+    assert snapshot() == before
+
+
+def test_the_worked_example_in_the_format_guide_imports(db, tmp_path):
+    guide = (Path(settings.BASE_DIR) / "docs" / "content-format.md").read_text()
+    example = guide.split("## Worked example")[1].split("```markdown\n", 1)[1].rsplit("```", 1)[0]
+    path = tmp_path / "schools.md"
+    path.write_text(example)
+    output = run(str(path))
+    assert "created 1 briefings" in output
+    schools = Briefing.objects.get(slug="schools")
+    assert schools.status == "draft"
+    assert schools.sections.get().quotes.get().attribution == "Young person A"
+    # Its citation is recognised as the work the police briefing already cites.
+    assert (
+        schools.citations.get().reference
+        == Citation.objects.get(briefing__slug="police", local_key="coy-2009").reference
+    )
+
+
+def test_removing_a_section_from_the_file_deletes_it(db, content_copy):
+    police = content_copy / "police.md"
+    text = police.read_text()
+    start = text.index("## Preventing CSE and early identification")
+    police.write_text(text[:start])
+    assert "deleted 1 sections" in run(
+        str(content_copy / "police.md"), str(content_copy / "themes.yaml")
+    )
+    assert not Section.objects.filter(briefing__slug="police", key="preventing-cse").exists()
