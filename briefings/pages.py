@@ -155,6 +155,7 @@ def document_sections(briefing):
         Section.objects.published()
         .filter(briefing=briefing)
         .order_by("order")
+        .select_related("briefing")
         .prefetch_related("themes")
     )
 

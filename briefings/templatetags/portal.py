@@ -14,11 +14,3 @@ def role_url(context, url, role=None):
     base, hash_, fragment = str(url).partition("#")
     joiner = "&" if "?" in base else "?"
     return f"{base}{joiner}{urlencode({'role': role.slug})}{hash_}{fragment}"
-
-
-@register.filter
-def percent_of(value, maximum):
-    try:
-        return round(100 * int(value) / int(maximum))
-    except (TypeError, ValueError, ZeroDivisionError):
-        return 0

@@ -1,0 +1,34 @@
+def test_the_glossary_lists_every_acronym_with_its_expansion(client, db):
+    page = client.get("/glossary/").content.decode()
+    for term, expansion in [
+        ("CAMHS", "Child and Adolescent Mental Health Services"),
+        ("MASH", "Multi-Agency Safeguarding Hub"),
+        ("NRM", "National Referral Mechanism"),
+        ("A&amp;E", "Accident and Emergency"),
+    ]:
+        assert f"<dt>{term}</dt><dd>{expansion}" in page
+
+
+def test_the_glossary_covers_the_acronyms_the_issue_names(db):
+    from briefings.models import GlossaryTerm
+
+    terms = set(GlossaryTerm.objects.values_list("term", flat=True))
+    assert {
+        "CSE",
+        "CEOP",
+        "MASH",
+        "MASE",
+        "CAMHS",
+        "SARC",
+        "NRM",
+        "CPS",
+        "SPOC",
+        "IIOC",
+        "BME",
+        "LGBT",
+        "A&E",
+        "GP",
+        "HMIC",
+        "PACE",
+        "SOA",
+    } <= terms

@@ -1,0 +1,27 @@
+from briefings.models import Reference
+
+
+def test_the_reference_index_lists_each_work_once_with_where_it_is_cited(client, db):
+    response = client.get("/references/")
+    refs = response.context["references"]
+    keys = [r.key for r in refs]
+    assert len(keys) == len(set(keys)) == Reference.objects.count()
+    beckett = next(r for r in refs if r.key.startswith("beckett-2011-not-a-world-away"))
+    documents = {s.briefing.slug for s in beckett.citing_sections.all()}
+    assert {"police", "multi-agency-working"} <= documents
+    page = response.content.decode()
+    assert f'id="ref-{beckett.key}"' in page
+
+
+def test_references_sort_by_author_and_by_how_often_cited(client, db):
+    by_author = client.get("/references/").context["references"]
+    authors = [r.authors for r in by_author]
+    assert authors == sorted(authors)
+    by_count = client.get("/references/?sort=cited").context["references"]
+    counts = [r.cited for r in by_count]
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] > counts[-1]
+
+
+def test_a_bad_sort_falls_back_to_author(client, db):
+    assert client.get("/references/?sort=%00drop").status_code == 200

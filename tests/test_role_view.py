@@ -1,0 +1,24 @@
+def test_a_role_page_puts_that_roles_documents_and_key_messages_first(client, db):
+    response = client.get("/roles/social-workers/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert [b.slug for b in response.context["own"]] == ["social-workers"]
+    assert "Anxiety, shame and guilt are powerful barriers to young people seeking help." in page
+    written_for_you = page.split('id="own-heading"')[1].split('id="km-heading"')[0]
+    assert 'href="/documents/social-workers/?role=social-workers"' in written_for_you
+    others = page.split('id="others-heading"')[1]
+    assert 'href="/documents/police/?role=social-workers"' in others
+
+
+def test_a_role_page_shows_how_much_each_document_says_on_each_theme(client, db):
+    response = client.get("/roles/police/")
+    matrix = response.context["matrix"]
+    assert matrix.briefings[0].slug in {"police", "cse-factsheet"}
+    row = next(r for r in matrix.rows if r.theme.slug == "disrupting-perpetrators")
+    assert all(isinstance(n, int) for n in row.cells) and sum(row.cells) > 0
+    page = response.content.decode()
+    assert '<table class="matrix">' in page and '<th scope="row">' in page
+
+
+def test_an_unknown_role_is_not_found(client, db):
+    assert client.get("/roles/astronauts/").status_code == 404
