@@ -26,7 +26,8 @@ def test_the_compare_view_puts_each_roles_guidance_side_by_side(client, db):
     columns = {c.role.slug: c for c in response.context["columns"]}
     assert {"police", "social-workers", "multi-agency", "health-commissioners"} <= set(columns)
     police_docs = {g.briefing.slug for g in columns["police"].groups}
-    assert "police" in police_docs and "social-workers" not in police_docs
+    assert "police" in police_docs
+    assert "social-workers" not in police_docs
 
 
 def test_the_themes_overview_is_a_theme_by_document_table(client, db):
@@ -38,7 +39,9 @@ def test_the_themes_overview_is_a_theme_by_document_table(client, db):
         assert len(row.cells) == 5
         assert sum(1 for n in row.cells if n) >= 2  # every theme spans documents
     page = response.content.decode()
-    assert "<caption" in page and 'scope="col"' in page and 'scope="row"' in page
+    assert "<caption" in page
+    assert 'scope="col"' in page
+    assert 'scope="row"' in page
     assert 'class="cell level-3"' in page
 
 
