@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev migrate content serve bench load clean
+.PHONY: run test test-sqlite test-postgres lint install install-dev migrate content serve bench bench-http bench-search load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,43 @@ test-postgres: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make serve: the production configuration under gunicorn on $(HOST):$(PORT), for a TLS proxy in
+## front (README: Running in production). Needs DJANGO_SECRET_KEY, else uses var/secret_key.
+serve: install var
+	@if [ -z "$$DJANGO_SECRET_KEY" ] && [ ! -s var/secret_key ]; then \
+		(umask 077; $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(64))" > var/secret_key); \
+		echo "DJANGO_SECRET_KEY is not set: created var/secret_key, a random key for this machine." >&2; \
+		echo "In production, set DJANGO_SECRET_KEY in the environment instead (see README)." >&2; \
+	fi
+	@set -e; \
+	export DJANGO_SETTINGS_MODULE=portal.settings.prod; \
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}"; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput -v 0; \
+	$(BIN)/python manage.py shell -c "from briefings.models import Briefing; raise SystemExit(0 if Briefing.objects.exists() else 3)" \
+		|| $(BIN)/python manage.py import_briefings; \
+	exec $(BIN)/gunicorn --config portal/gunicorn_conf.py --bind $(HOST):$(PORT) portal.wsgi:application
+
+## make load: 50 readers for 60 s against gunicorn on loopback; results in docs/benchmarks.md
+load: install-dev var
+	$(BIN)/python -m perf.load
+
+## make bench: search latency, and a document page against the same HTML as a static file
+bench: install-dev bench-search bench-http
+
+# Search latency at corpus scales 1 and 100 (manage.py generate_corpus) on a throw-away SQLite
+# database under var/, never the development one; writes docs/benchmarks.md.
+BENCH_SEARCH_DB := var/bench-search/search.sqlite3
+bench-search: install-dev var
+	rm -rf var/bench-search && mkdir -p var/bench-search
+	DATABASE_URL=sqlite:///$(BENCH_SEARCH_DB) $(BIN)/python manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_SEARCH_DB) $(BIN)/python manage.py import_briefings -v 0
+	DATABASE_URL=sqlite:///$(BENCH_SEARCH_DB) $(BIN)/python manage.py bench_search \
+		--scales 1,100 --write docs/benchmarks.md
+
+bench-http: install-dev var
+	$(BIN)/python -m perf.http_bench
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from .editorial_admin import DocumentPartRevisionsMixin, DocumentRevisionsMixin
 from .markdown import render_markdown
 from .models import (
     Briefing,
@@ -128,7 +129,7 @@ class BriefingForm(forms.ModelForm):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(admin.ModelAdmin):
+class BriefingAdmin(DocumentRevisionsMixin, admin.ModelAdmin):
     form = BriefingForm
     list_display = [
         "title",
@@ -195,7 +196,7 @@ class BriefingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(DocumentPartRevisionsMixin, admin.ModelAdmin):
     list_display = ["heading", "briefing", "parent", "order", "status", "theme_list", "updated"]
     list_filter = ["status", "briefing__kind", "briefing__audiences", "themes", "briefing"]
     search_fields = ["heading", "body", "key", "briefing__title"]
@@ -237,7 +238,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyMessage)
-class KeyMessageAdmin(admin.ModelAdmin):
+class KeyMessageAdmin(DocumentPartRevisionsMixin, admin.ModelAdmin):
     form = KeyMessageForm
     fields = ["briefing", "order", "text", "key", "themes"]
     list_display = ["__str__", "briefing", "order"]
@@ -308,3 +309,6 @@ class SeriesAdmin(admin.ModelAdmin):
     list_display = ["name"]
     inlines = [SeriesTitleInline]
     prepopulated_fields = {"slug": ["name"]}
+
+
+from . import pack_admin  # noqa: E402,F401  (registers Pack with the admin)

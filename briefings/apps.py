@@ -5,3 +5,9 @@ class BriefingsConfig(AppConfig):
     name = "briefings"
     verbose_name = "Guidance content"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .revisions import register_models
+
+        register_models()
+        from .search import checks, signals  # noqa: F401  (search index receivers and check)

@@ -498,3 +498,8 @@ class SectionSlugHistory(models.Model):
 
     def __str__(self):
         return f"{self.slug} → {self.section.slug}"
+
+
+from .editorial_models import ChangeNote  # noqa: E402,F401
+from .pack_models import Pack, PackItem  # noqa: E402,F401
+from .search.models import SearchEntry  # noqa: E402,F401

@@ -18,7 +18,6 @@ from .models import (
     Role,
     Section,
     SeriesTitle,
-    Status,
     Theme,
     ThemedKeyMessage,
     ThemedSection,
@@ -90,7 +89,8 @@ def theme_counts():
 def _published_section_items(published):
     from django.db.models import Q
 
-    return Q(section_items__content_object__status=Status.PUBLISHED) & Q(
+    # Section.objects.published() also hides sub-sections of a draft section.
+    return Q(section_items__content_object__in=Section.objects.published()) & Q(
         section_items__content_object__briefing__in=published
     )
 
@@ -117,7 +117,7 @@ def theme_matrix(briefings):
     ids = [b.id for b in briefings]
     counts = defaultdict(int)
     for theme_id, briefing_id in ThemedSection.objects.filter(
-        content_object__briefing_id__in=ids, content_object__status=Status.PUBLISHED
+        content_object__briefing_id__in=ids, content_object__in=Section.objects.published()
     ).values_list("tag_id", "content_object__briefing_id"):
         counts[theme_id, briefing_id] += 1
     for theme_id, briefing_id in ThemedKeyMessage.objects.filter(
@@ -150,10 +150,10 @@ def section_tree(sections):
     return roots
 
 
-def document_sections(briefing):
+def document_sections(briefing, include_drafts=False):
+    sections = Section.objects.all() if include_drafts else Section.objects.published()
     return list(
-        Section.objects.published()
-        .filter(briefing=briefing)
+        sections.filter(briefing=briefing)
         .order_by("order")
         .select_related("briefing")
         .prefetch_related("themes")
@@ -161,12 +161,13 @@ def document_sections(briefing):
 
 
 class DocumentPage:
-    def __init__(self, briefing: Briefing):
+    def __init__(self, briefing: Briefing, include_drafts=False):
         self.briefing = briefing
+        self.include_drafts = include_drafts  # an editor's preview
 
     def context(self):
         b = self.briefing
-        sections = document_sections(b)
+        sections = document_sections(b, self.include_drafts)
         key_messages = list(b.key_messages.order_by("order").prefetch_related("themes"))
         citations = []
         if b.has_reference_list:
@@ -195,9 +196,7 @@ class DocumentPage:
             "key_messages": key_messages,
             "citations": citations,
             "series": series_titles(b),
-            "change_notes": list(b.change_notes.filter(public=True).order_by("-created"))
-            if hasattr(b, "change_notes")
-            else [],
+            "change_notes": list(b.change_notes.shown()),
         }
 
 
@@ -209,18 +208,21 @@ def series_titles(briefing):
     held = {
         b.series_title: b for b in Briefing.objects.published().filter(series_id=briefing.series_id)
     }
+    # A draft seen in preview holds its own title, as it will once published.
+    held.setdefault(briefing.series_title, briefing)
     for title in titles:
         title.briefing = held.get(title.title)
     return titles
 
 
 class SectionPage:
-    def __init__(self, briefing: Briefing, section: Section):
+    def __init__(self, briefing: Briefing, section: Section, include_drafts=False):
         self.briefing = briefing
         self.section = section
+        self.include_drafts = include_drafts  # an editor's preview
 
     def context(self):
-        sections = document_sections(self.briefing)
+        sections = document_sections(self.briefing, self.include_drafts)
         index = next(i for i, s in enumerate(sections) if s.id == self.section.id)
         current = sections[index]
         children = [s for s in sections if s.parent_id == current.id]

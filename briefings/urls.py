@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import feeds, preview, views
+from .search import views as search_views
 
 app_name = "briefings"
 
@@ -17,4 +18,12 @@ urlpatterns = [
     path("themes/<slug:slug>/compare/", views.theme_compare, name="theme_compare"),
     path("references/", views.references, name="references"),
     path("glossary/", views.glossary, name="glossary"),
+    path("search/", search_views.search_page, name="search"),
+    path("feed/", feeds.UpdatesFeed(), name="feed"),
+    path("preview/documents/<slug:slug>/", preview.document, name="preview_document"),
+    path(
+        "preview/documents/<slug:slug>/<slug:section_slug>/",
+        preview.section,
+        name="preview_section",
+    ),
 ]

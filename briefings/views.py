@@ -5,7 +5,7 @@ so every public page is cacheable and a link shared by a trainer shows the same 
 """
 
 from django import forms
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -43,7 +43,11 @@ def published_briefings():
 @require_safe
 def home(request):
     role = get_role(request)
-    roles = list(Role.objects.annotate(n=Count("briefings")).filter(n__gt=0))
+    roles = list(
+        Role.objects.annotate(
+            n=Count("briefings", filter=Q(briefings__in=Briefing.objects.published()))
+        ).filter(n__gt=0)
+    )
     briefings = list(published_briefings().order_by("kind", "title"))
     themes = pages.theme_counts()
     return render(
@@ -86,7 +90,7 @@ def role_page(request, slug):
 
 @require_safe
 def document(request, slug):
-    briefing = get_object_or_404(published_briefings(), slug=slug)
+    briefing = get_object_or_404(published_briefings().select_related("series"), slug=slug)
     role = get_role(request)
     page = pages.DocumentPage(briefing)
     return render(request, "briefings/document.html", {"role": role, **page.context()})
@@ -97,7 +101,9 @@ def section(request, slug, section_slug):
     briefing = get_object_or_404(published_briefings(), slug=slug)
     section = Section.objects.published().filter(briefing=briefing, slug=section_slug).first()
     if section is None:
-        old = SectionSlugHistory.objects.filter(briefing=briefing, slug=section_slug).first()
+        old = SectionSlugHistory.objects.filter(
+            briefing=briefing, slug=section_slug, section__in=Section.objects.published()
+        ).first()
         if old is None:
             raise Http404("No such section")
         return redirect(old.section.get_absolute_url(), permanent=True)
@@ -171,7 +177,13 @@ def references(request):
     published = Briefing.objects.published()
     refs = (
         Reference.objects.filter(citations__briefing__in=published)
-        .annotate(cited=Count("citing_sections", distinct=True))
+        .annotate(
+            cited=Count(
+                "citing_sections",
+                filter=Q(citing_sections__in=Section.objects.published()),
+                distinct=True,
+            )
+        )
         .distinct()
     )
     refs = (

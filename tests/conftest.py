@@ -3,7 +3,10 @@ read the same documents practitioners do; each test still runs in its own rolled
 """
 
 import os
+import secrets
 import shutil
+import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -14,6 +17,67 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_briefings", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def _content_version_file(tmp_path_factory):
+    return tmp_path_factory.mktemp("page-cache") / "content-version"
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache(settings, _content_version_file):
+    """Each test starts with an empty page cache: a page cached inside another test's
+    rolled-back transaction must not be served to this one. The content version lives in this
+    run's own file, so another run on the same machine cannot invalidate its pages."""
+    from django.core.cache import cache
+
+    from portal import caching
+
+    settings.PAGE_CACHE_VERSION_FILE = _content_version_file
+    # Written here rather than on the first request, which would count a query for scheduled
+    # publications (the curated content has none) against that test.
+    caching.FileVersionStore(_content_version_file).write(
+        caching.ContentVersion(secrets.token_hex(8), time.time(), None)
+    )
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def sqlite_content_file(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A migrated SQLite file database holding the real content, for tests that need a real file
+    (backups, concurrent writers) whatever DATABASE_URL is. Tests copy it rather than change it.
+
+    A copy of the in-memory SQLite test database when there is one (mark the test django_db);
+    otherwise (PostgreSQL) it is built from scratch, which takes a few seconds."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    path = tmp_path_factory.mktemp("sqlite") / "content.sqlite3"
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            copy = sqlite3.connect(path)
+            connection.connection.backup(copy)
+            copy.execute("PRAGMA journal_mode=WAL")  # as production runs it
+            copy.close()
+        return path
+    environ = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": f"sqlite:///{path}",
+    }
+    for command in (["migrate", "--noinput"], ["import_briefings"]):
+        subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, "manage.py", *command, "-v", "0"],
+            env=environ,
+            check=True,
+            capture_output=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+    return path
 
 
 @pytest.fixture
@@ -28,6 +92,19 @@ def editor(db):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def trainer(db):
+    from tests.packs_support import make_trainer
+
+    return make_trainer("trainer")
+
+
+@pytest.fixture
+def trainer_client(client, trainer):
+    client.force_login(trainer)
     return client
 
 

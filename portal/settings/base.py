@@ -25,11 +25,15 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "briefings",
+    "portal",
 ]
 
 MIDDLEWARE = [
+    "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and CSRF: a cached page is answered without touching either.
+    "portal.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,7 +93,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-LOGIN_URL = "/admin/login/"
+# The public sign-in page (trainers are not staff, so the admin's form would refuse them);
+# editors may use it too. The admin keeps its own sign-in page.
+LOGIN_URL = "/accounts/login/"
 
 # django-taggit: themes are our own tag model; keep slugs ASCII for stable URLs.
 TAGGIT_CASE_INSENSITIVE = True
@@ -105,6 +111,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 
 # django-csp 4: a strict policy; the portal serves only its own static files.
 CONTENT_SECURITY_POLICY = {
@@ -123,7 +130,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 CACHES = {"default": env_cache("CACHE_URL")}
-CACHE_MIDDLEWARE_SECONDS = env_int("CACHE_SECONDS", 600, minimum=0)
+# Public pages cache (portal/caching.py). Entries are keyed by a content version, so an edit is
+# visible at once; the timeout only bounds how long unused entries linger.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("CACHE_SECONDS", 600, minimum=0)
+PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/accounts/", "/healthz", "/packs/", "/preview/", "/static/"]
+PAGE_CACHE_VERSION_STORE = "auto"  # "file" for a per-process cache, "cache" for a shared one
+# Beside an SQLite database, so every site on a machine pairs its version with its own data.
+PAGE_CACHE_VERSION_FILE = (
+    Path(f"{DATABASES['default']['NAME']}-content-version")
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    else VAR_DIR / "content-version"
+)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -135,13 +153,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.request_log.JsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One JSON line per request (portal/request_log.py).
+        "portal.requests": {"handlers": ["json"], "level": "INFO", "propagate": False},
     },
 }

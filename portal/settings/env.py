@@ -127,7 +127,12 @@ def env_cache(name, default="locmem://"):
     raw = os.environ.get(name) or default
     scheme = urlsplit(raw).scheme.lower()
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+        # Room for every page in every role (Django's default of 300 is less than that).
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portal",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
     if scheme == "dummy":

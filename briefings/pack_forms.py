@@ -1,0 +1,153 @@
+"""Forms for building packs. Everything a trainer types is plain text, escaped wherever it shows."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import KeyMessage, Section
+from .pack_models import (
+    MAX_ITEMS,
+    NOTE_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Pack,
+    PackItem,
+)
+
+
+class PlainLabels:
+    """Labels without Django's trailing colon: "Title", not "Title:"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PackForm(PlainLabels, forms.ModelForm):
+    class Meta:
+        model = Pack
+        fields = ["title", "introduction", "visibility"]
+        labels = {
+            "title": "Title",
+            "introduction": "Introduction (optional)",
+            "visibility": "Who can find it",
+        }
+        help_texts = {
+            "title": "For example, the session it is for.",
+            "introduction": "Plain text, shown at the top of the pack and the handout.",
+        }
+        widgets = {
+            "introduction": forms.Textarea(attrs={"rows": 4}),
+            "visibility": forms.RadioSelect,
+        }
+
+
+def find_target(kind, pk):
+    """The published section or key message a trainer asks to add, or None."""
+    if kind == PackItem.Kind.SECTION:
+        queryset = Section.objects.published()
+    elif kind == PackItem.Kind.KEY_MESSAGE:
+        queryset = KeyMessage.objects.published()
+    else:
+        return None
+    return queryset.select_related("briefing").filter(pk=pk).first()
+
+
+class TargetForm(forms.Form):
+    """?section=<id> or ?key_message=<id>: what the "Add to pack" control points at."""
+
+    section = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    key_message = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        chosen = [kind for kind in ("section", "key_message") if data.get(kind)]
+        if len(chosen) != 1:
+            raise ValidationError("Choose one section or key message.")
+        self.kind = chosen[0]
+        self.target = find_target(self.kind, data[self.kind])
+        if self.target is None:
+            raise ValidationError("That section or key message is not published.")
+        return data
+
+
+NEW_PACK = "new"
+
+
+class AddToPackForm(PlainLabels, forms.Form):
+    pack = forms.ChoiceField(label="Add it to", widget=forms.RadioSelect)
+    new_title = forms.CharField(
+        label="Title of the new pack",
+        max_length=TITLE_MAX_LENGTH,
+        required=False,
+        help_text="Only needed when you add it to a new pack.",
+    )
+
+    def __init__(self, *args, packs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.packs = {pack.token: pack for pack in packs}
+        choices = [(pack.token, pack.title) for pack in packs]
+        choices.append((NEW_PACK, "A new pack"))
+        self.fields["pack"].choices = choices
+        self.fields["pack"].initial = packs[0].token if packs else NEW_PACK
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("pack")
+        if choice == NEW_PACK:
+            if not data.get("new_title", "").strip():
+                self.add_error("new_title", "Give the new pack a title.")
+            self.pack = None
+        elif choice:
+            self.pack = self.packs[choice]
+            if self.pack.items.count() >= MAX_ITEMS:
+                self.add_error("pack", f"A pack holds at most {MAX_ITEMS} items.")
+        return data
+
+
+ACTION_RE = re.compile(r"^(?:save|(?:up|down|remove):(\d+))$")
+
+
+class PackItemsForm(forms.Form):
+    """The editor's one form: every note, and the button pressed (save, move or remove).
+
+    One form rather than one per item, so a note typed but not yet saved is kept when the trainer
+    moves or removes another item.
+    """
+
+    action = forms.CharField(max_length=40)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = {item.pk: item for item in items}
+        for item in items:
+            self.fields[self.note_name(item)] = forms.CharField(
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                strip=True,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    @staticmethod
+    def note_name(item):
+        return f"note-{item.pk}"
+
+    def clean_action(self):
+        action = self.cleaned_data["action"]
+        match = ACTION_RE.match(action)
+        if not match or (match.group(1) and int(match.group(1)) not in self.items):
+            raise ValidationError("Unknown action.")
+        return action
+
+    def note_fields(self):
+        return {pk: self[self.note_name(item)] for pk, item in self.items.items()}
+
+
+def positions_after_move(items, item, direction):
+    """The items in their new order after moving one up or down."""
+    ordered = list(items)
+    index = ordered.index(item)
+    swap = index - 1 if direction == "up" else index + 1
+    if 0 <= swap < len(ordered):
+        ordered[index], ordered[swap] = ordered[swap], ordered[index]
+    return ordered

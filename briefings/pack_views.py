@@ -1,0 +1,331 @@
+"""Trainer packs on the public site: the listed index, a pack's page and handout (anyone with the
+link), and the trainer's own pages for building packs.
+
+Every view here is ``never_cache``: a pack's page is found only by its secret link and changes
+whenever its trainer edits it, so no shared cache may keep a copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .pack_content import PackEntry, pack_entries
+from .pack_forms import AddToPackForm, PackForm, PackItemsForm, TargetForm, positions_after_move
+from .pack_models import Pack, PackItem
+from .qr import qr_svg
+from .trainers import request_is_trainer, trainer_required
+
+LISTED_PER_PAGE = 25
+
+
+def get_pack(token):
+    pack = Pack.objects.select_related("owner").filter(token=token).first()
+    # The exact comparison also guards against a database collation that matches without case.
+    if pack is None or not constant_time_compare(pack.token, token):
+        raise Http404("No such pack")
+    return pack
+
+
+def get_own_pack(request, token):
+    pack = get_pack(token)
+    if pack.owner_id != request.user.pk:
+        raise PermissionDenied("This pack belongs to another trainer.")
+    return pack
+
+
+def _with_robots(response, pack):
+    if not pack.is_listed:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_safe
+def pack_index(request):
+    packs = (
+        Pack.objects.filter(visibility=Pack.Visibility.LISTED)
+        .annotate(item_count=Count("items"))
+        .order_by("-updated", "title")
+    )
+    page = Paginator(packs, LISTED_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "packs/index.html",
+        {"page": page, "is_trainer": request_is_trainer(request)},
+    )
+
+
+@never_cache
+@require_safe
+def pack_detail(request, token):
+    pack = get_pack(token)
+    can_edit = request_is_trainer(request) and request.user.pk == pack.owner_id
+    response = render(
+        request,
+        "packs/pack.html",
+        {
+            "pack": pack,
+            "entries": pack_entries(pack),
+            "now": timezone.now(),
+            "can_edit": can_edit,
+            "pack_url": request.build_absolute_uri(pack.get_absolute_url()),
+        },
+    )
+    return _with_robots(response, pack)
+
+
+@never_cache
+@require_safe
+def pack_handout(request, token):
+    pack = get_pack(token)
+    pack_url = request.build_absolute_uri(pack.get_absolute_url())
+    entries = pack_entries(pack, abbreviate=False)
+    for entry in entries:
+        if entry.available:
+            entry.short_url = request.build_absolute_uri(entry.target.get_permalink())
+            entry.qr = qr_svg(entry.short_url, f"QR code for item {entry.position}")
+    response = render(
+        request,
+        "packs/handout.html",
+        {
+            "pack": pack,
+            "entries": entries,
+            "now": timezone.now(),
+            "pack_url": pack_url,
+            "pack_qr": qr_svg(pack_url, "QR code for the live pack"),
+        },
+    )
+    return _with_robots(response, pack)
+
+
+@never_cache
+@require_safe
+@trainer_required
+def my_packs(request):
+    packs = request.user.packs.annotate(item_count=Count("items")).order_by("-updated")
+    return render(request, "packs/mine.html", {"packs": packs})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@trainer_required
+def pack_create(request):
+    form = PackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pack = form.save(commit=False)
+        pack.owner = request.user
+        pack.save()
+        messages.success(request, f"Created “{pack.title}”. Add sections and key messages to it.")
+        return redirect(pack.get_edit_url())
+    return render(request, "packs/form.html", {"form": form})
+
+
+FOCUS_RE = re.compile(r"^(?:(?:up|down|remove|note)-\d+|save-notes|save-details|status)$")
+
+
+@dataclass
+class EditorRow:
+    entry: PackEntry
+    note: object  # the note's BoundField
+    first: bool
+    last: bool
+    focus: str = ""  # which of this row's controls takes focus: "note", "up", "down"
+
+    @property
+    def pk(self):
+        return self.entry.item.pk
+
+    @property
+    def label(self):
+        return f"item {self.entry.position}, “{self.entry.heading}”"
+
+
+def _editor(request, pack, *, details_form=None, items_form=None):
+    entries = pack_entries(pack, abbreviate=False)
+    items = [entry.item for entry in entries]
+    if items_form is None:
+        initial = {PackItemsForm.note_name(item): item.note for item in items}
+        items_form = PackItemsForm(initial=initial, items=items)
+    rows = [
+        EditorRow(
+            entry,
+            items_form[PackItemsForm.note_name(entry.item)],
+            index == 0,
+            index == len(entries) - 1,
+        )
+        for index, entry in enumerate(entries)
+    ]
+    focus = request.GET.get("focus", "")
+    focus = focus if FOCUS_RE.match(focus) else ""
+    control, _, focus_pk = focus.partition("-")
+    for row in rows:
+        if str(row.pk) == focus_pk:
+            row.focus = control
+    return render(
+        request,
+        "packs/edit.html",
+        {
+            "pack": pack,
+            "rows": rows,
+            "details_form": details_form or PackForm(instance=pack),
+            "items_form": items_form,
+            "pack_url": request.build_absolute_uri(pack.get_absolute_url()),
+            "focus": focus,
+        },
+    )
+
+
+def _back_to_editor(pack, focus):
+    return redirect(f"{pack.get_edit_url()}?{urlencode({'focus': focus})}")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@trainer_required
+def pack_edit(request, token):
+    pack = get_own_pack(request, token)
+    if request.method != "POST":
+        return _editor(request, pack)
+    form = PackForm(request.POST, instance=pack)
+    if not form.is_valid():
+        return _editor(request, Pack.objects.get(pk=pack.pk), details_form=form)
+    form.save()
+    messages.success(request, "Saved the title, introduction and visibility.")
+    return _back_to_editor(pack, "save-details")
+
+
+@never_cache
+@require_POST
+@trainer_required
+def pack_items(request, token):
+    """Save every note, then do what the pressed button says: save, move or remove."""
+    pack = get_own_pack(request, token)
+    entries = pack_entries(pack, abbreviate=False)
+    items = [entry.item for entry in entries]
+    form = PackItemsForm(request.POST, items=items)
+    if not form.is_valid():
+        if "action" in form.errors:
+            return HttpResponseBadRequest("Unknown action.")
+        return _editor(request, pack, items_form=form)
+
+    headings = {entry.item.pk: entry.heading for entry in entries}
+    action, _, raw_pk = form.cleaned_data["action"].partition(":")
+    with transaction.atomic():
+        changed = []
+        for item in items:
+            name = PackItemsForm.note_name(item)
+            # An item added since this editor was loaded (say, in another tab) has no note field
+            # in the form: keep its note rather than blank it.
+            if name not in request.POST:
+                continue
+            note = form.cleaned_data[name]
+            if note != item.note:
+                item.note = note
+                changed.append(item)
+        PackItem.objects.bulk_update(changed, ["note"])
+
+        if action == "save":
+            focus = "save-notes"
+            messages.success(request, "Saved your notes.")
+        else:
+            item = form.items[int(raw_pk)]
+            heading = headings[item.pk]
+            if action == "remove":
+                index = items.index(item)
+                item.delete()
+                items.remove(item)
+                ordered = items
+                neighbour = items[min(index, len(items) - 1)] if items else None
+                focus = f"note-{neighbour.pk}" if neighbour else "status"
+                messages.success(request, f"Removed “{heading}” from the pack.")
+            else:
+                ordered = positions_after_move(items, item, action)
+                position = ordered.index(item)
+                at_top, at_bottom = position == 0, position == len(ordered) - 1
+                if action == "up":
+                    focus = f"down-{item.pk}" if at_top and not at_bottom else f"up-{item.pk}"
+                else:
+                    focus = f"up-{item.pk}" if at_bottom and not at_top else f"down-{item.pk}"
+                if at_top and at_bottom:
+                    focus = f"note-{item.pk}"
+                messages.success(
+                    request,
+                    f"Moved “{heading}” to position {position + 1} of {len(ordered)}.",
+                )
+            for order, each in enumerate(ordered):
+                each.order = order
+            PackItem.objects.bulk_update(ordered, ["order"])
+        pack.save(update_fields=["updated"])
+    return _back_to_editor(pack, focus)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@trainer_required
+def pack_delete(request, token):
+    pack = get_own_pack(request, token)
+    if request.method == "POST":
+        title = pack.title
+        pack.delete()
+        messages.success(request, f"Deleted “{title}”.")
+        return redirect("packs:mine")
+    return render(request, "packs/delete.html", {"pack": pack})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@trainer_required
+def pack_add(request):
+    """The "Add to pack" control lands here: choose one of your packs, or start a new one."""
+    target_form = TargetForm(request.POST if request.method == "POST" else request.GET)
+    if not target_form.is_valid():
+        raise Http404("No such published section or key message")
+    kind, target = target_form.kind, target_form.target
+    packs = list(request.user.packs.order_by("-updated"))
+    form = AddToPackForm(request.POST or None, packs=packs)
+    if request.method == "POST" and form.is_valid():
+        item = _add_item(request, form, kind, target)
+        if item is not None:
+            return _back_to_editor(item.pack, f"note-{item.pk}")
+    return render(
+        request,
+        "packs/add.html",
+        {
+            "form": form,
+            "target_form": target_form,
+            "kind": kind,
+            "target": target,
+            "label": target.heading if kind == "section" else "this key message",
+        },
+    )
+
+
+def _add_item(request, form, kind, target):
+    pack = form.pack
+    label = target.heading if kind == "section" else "the key message"
+    try:
+        with transaction.atomic():
+            if pack is None:
+                pack = Pack.objects.create(owner=request.user, title=form.cleaned_data["new_title"])
+            next_order = (pack.items.aggregate(n=Max("order"))["n"] or 0) + 1
+            item = PackItem.objects.create(pack=pack, kind=kind, order=next_order, **{kind: target})
+            pack.save(update_fields=["updated"])
+    except IntegrityError:
+        form.add_error("pack", f"“{pack.title}” already has {label}.")
+        return None
+    messages.success(request, f"Added {label} to “{pack.title}”.")
+    return item

@@ -1,0 +1,430 @@
+"""Document revisions: what is recorded when a document changes, and how to go back.
+
+django-reversion stores the revisions. A document's revision holds the briefing and everything an
+editor edits with it (its sections, key messages and citations, and their themes), so any revision
+can be shown whole, compared with another, or restored.
+
+Restoring does not write the stored rows back raw. Each object is saved through its own ``save()``
+with its primary key kept, so the Markdown is rendered again, quotes and citation indexes are
+derived again, a restored section keeps its permanent link ``/s/<id>/``, a reverted heading leaves
+its old slug redirecting, and every ``post_save`` listener (search index, cache) hears of the
+change like any other edit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import reversion
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from reversion.models import Version
+
+from .models import (
+    Briefing,
+    Citation,
+    KeyMessage,
+    Reference,
+    Role,
+    Section,
+    Series,
+    Theme,
+    ThemedKeyMessage,
+    ThemedSection,
+)
+
+BASELINE_COMMENT = (
+    "Starting point: the document as it was before its first edit in the admin "
+    "(for example, as imported from the content files)."
+)
+
+
+class RevisionError(Exception):
+    """A revision could not be restored; the message is written for the editor."""
+
+
+def register_models():
+    """Tell django-reversion what a document revision holds. Idempotent."""
+    follows = [
+        (Briefing, ("sections", "key_messages", "citations"), ()),
+        (Section, ("themedsection_set",), ("themes",)),
+        (KeyMessage, ("themedkeymessage_set",), ("themes",)),
+        (Citation, (), ()),
+        (ThemedSection, (), ()),
+        (ThemedKeyMessage, (), ()),
+    ]
+    for model, follow, exclude in follows:
+        if not reversion.is_registered(model):
+            reversion.register(model, follow=follow, exclude=exclude)
+
+
+# ---- a document's state, from a revision or from the database --------------------------------
+
+
+@dataclass
+class Item:
+    """One object of a document as a revision stored it (or as it is now)."""
+
+    instance: models.Model
+    m2m: dict = field(default_factory=dict)
+
+    @property
+    def pk(self):
+        return self.instance.pk
+
+
+@dataclass
+class DocumentState:
+    briefing: Item
+    sections: dict[int, Item] = field(default_factory=dict)
+    key_messages: dict[int, Item] = field(default_factory=dict)
+    citations: dict[int, Item] = field(default_factory=dict)
+    section_themes: dict[int, list[int]] = field(default_factory=dict)
+    key_message_themes: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_revision(cls, revision, briefing_id) -> DocumentState | None:
+        """The document as ``revision`` recorded it, or None if the revision does not hold it."""
+        versions = list(revision.version_set.all())
+        by_model = defaultdict(list)
+        for version in versions:
+            model = version._model
+            if model is not None:
+                deserialized = version._object_version
+                by_model[model].append(Item(deserialized.object, deserialized.m2m_data or {}))
+        briefing = next((i for i in by_model[Briefing] if i.pk == briefing_id), None)
+        if briefing is None:
+            return None
+        state = cls(briefing=briefing)
+        for model, target in (
+            (Section, state.sections),
+            (KeyMessage, state.key_messages),
+            (Citation, state.citations),
+        ):
+            for item in by_model[model]:
+                if item.instance.briefing_id == briefing_id:
+                    target[item.pk] = item
+        for item in by_model[ThemedSection]:
+            if item.instance.content_object_id in state.sections:
+                state.section_themes.setdefault(item.instance.content_object_id, []).append(
+                    item.instance.tag_id
+                )
+        for item in by_model[ThemedKeyMessage]:
+            if item.instance.content_object_id in state.key_messages:
+                state.key_message_themes.setdefault(item.instance.content_object_id, []).append(
+                    item.instance.tag_id
+                )
+        return state
+
+    @classmethod
+    def from_database(cls, briefing) -> DocumentState:
+        state = cls(
+            briefing=Item(
+                briefing, {"audiences": list(briefing.audiences.values_list("pk", flat=True))}
+            )
+        )
+        state.sections = {s.pk: Item(s) for s in Section.objects.filter(briefing=briefing)}
+        state.key_messages = {k.pk: Item(k) for k in KeyMessage.objects.filter(briefing=briefing)}
+        state.citations = {c.pk: Item(c) for c in Citation.objects.filter(briefing=briefing)}
+        for section_id, tag_id in ThemedSection.objects.filter(
+            content_object__briefing=briefing
+        ).values_list("content_object_id", "tag_id"):
+            state.section_themes.setdefault(section_id, []).append(tag_id)
+        for message_id, tag_id in ThemedKeyMessage.objects.filter(
+            content_object__briefing=briefing
+        ).values_list("content_object_id", "tag_id"):
+            state.key_message_themes.setdefault(message_id, []).append(tag_id)
+        return state
+
+
+# ---- recording ---------------------------------------------------------------------------------
+
+
+def record_document(briefing):
+    """Add the document's current state, whole, to the active revision.
+
+    Children are added before the briefing so the briefing's own follow finds them already
+    recorded, and each object is serialised as it is now, after every save in the request.
+    """
+    objects = [
+        *ThemedSection.objects.filter(content_object__briefing=briefing),
+        *ThemedKeyMessage.objects.filter(content_object__briefing=briefing),
+        *Section.objects.filter(briefing=briefing),
+        *KeyMessage.objects.filter(briefing=briefing),
+        *Citation.objects.filter(briefing=briefing),
+        briefing,
+    ]
+    for obj in objects:
+        reversion.add_to_revision(obj)
+
+
+def document_versions(briefing_or_id):
+    """The briefing's versions, newest first, one per revision."""
+    pk = getattr(briefing_or_id, "pk", briefing_or_id)
+    return (
+        Version.objects.get_for_object_reference(Briefing, pk)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def ensure_baseline(briefing) -> bool:
+    """Record the document as it is now if no revision holds it yet.
+
+    Content imported from the files (or edited before revisions existed) has no revision, so
+    without a starting point the first edit in the admin could never be undone and a section
+    deleted in it could never be recovered. Must run outside any active revision.
+    """
+    if document_versions(briefing).exists():
+        return False
+    last_change = Section.objects.filter(briefing=briefing).aggregate(m=Max("updated"))["m"]
+    when = max(filter(None, [briefing.updated, last_change]), default=timezone.now())
+    with reversion.create_revision():
+        reversion.set_comment(BASELINE_COMMENT)
+        reversion.set_date_created(when)
+        record_document(briefing)
+    return True
+
+
+def describe_revision(revision) -> str:
+    when = date_format(timezone.localtime(revision.date_created), "j F Y, H:i")
+    who = revision.user.get_username() if revision.user_id else "unknown"
+    return f"{when} by {who}"
+
+
+# ---- restoring ---------------------------------------------------------------------------------
+
+
+def _save_until_done(items, save):
+    """Save items, retrying those that collide with a row not yet restored.
+
+    A revert can swap two sections' slugs or keys: whichever is saved first collides with the
+    other's current value. Each save runs in a savepoint, and the failures are retried once the
+    others are in place; a collision that never resolves is a real conflict.
+    """
+    pending = list(items)
+    while pending:
+        failed = []
+        last_error = None
+        for item in pending:
+            try:
+                with transaction.atomic():
+                    save(item)
+            except IntegrityError as exc:
+                failed.append(item)
+                last_error = exc
+        if len(failed) == len(pending):
+            names = ", ".join(f"“{item.instance}”" for item in failed)
+            raise RevisionError(
+                f"Could not restore {names}: another item now uses the same key or slug. "
+                "Change that item first, then try again."
+            ) from last_error
+        pending = failed
+
+
+def _save_section(state, themes):
+    def save(item):
+        item.instance.save()
+        item.instance.themes.set(
+            [themes[t] for t in state.section_themes.get(item.pk, []) if t in themes]
+        )
+
+    return save
+
+
+def _save_key_message(state, themes):
+    def save(item):
+        item.instance.save()
+        item.instance.themes.set(
+            [themes[t] for t in state.key_message_themes.get(item.pk, []) if t in themes]
+        )
+
+    return save
+
+
+def _check_dependencies(state):
+    """Things a revision points at that are not part of the document and may have gone since."""
+    wanted = {c.instance.reference_id for c in state.citations.values()}
+    missing = wanted - set(Reference.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if missing:
+        raise RevisionError(
+            "This version cites a reference that has since been deleted, so it cannot be restored."
+        )
+    b = state.briefing.instance
+    if b.series_id and not Series.objects.filter(pk=b.series_id).exists():
+        b.series_id = None
+
+
+def apply_state(state: DocumentState, sections=None):
+    """Make the database hold ``state``: delete what it lacks, save what it has.
+
+    ``sections`` limits a restore to those section ids (recovering a deleted section); the rest of
+    the document is then left alone.
+    """
+    _check_dependencies(state)
+    briefing_id = state.briefing.pk
+    themes = {t.pk: t for t in Theme.objects.all()}
+    if sections is None:
+        extra = list(
+            Section.objects.filter(briefing_id=briefing_id)
+            .exclude(pk__in=state.sections)
+            .values_list("pk", flat=True)
+        )
+        # Deleting a section cascades to its sub-sections: detach the ones being kept first.
+        Section.objects.filter(parent_id__in=extra, pk__in=state.sections).update(parent=None)
+        for section in Section.objects.filter(pk__in=extra, parent__isnull=False):
+            section.delete()
+        for section in Section.objects.filter(pk__in=extra):
+            section.delete()
+        for message in KeyMessage.objects.filter(briefing_id=briefing_id).exclude(
+            pk__in=state.key_messages
+        ):
+            message.delete()
+        for citation in Citation.objects.filter(briefing_id=briefing_id).exclude(
+            pk__in=state.citations
+        ):
+            citation.delete()
+        # Citations first: the introduction and sections render their citation links from them.
+        _save_until_done(state.citations.values(), lambda item: item.instance.save())
+        briefing = state.briefing.instance
+        try:
+            with transaction.atomic():
+                briefing.save()
+        except IntegrityError as exc:
+            raise RevisionError(
+                f"Another document now uses the address /documents/{briefing.slug}/: "
+                "change its slug first, then try again."
+            ) from exc
+        roles = set(Role.objects.filter(pk__in=state.briefing.m2m.get("audiences", [])))
+        briefing.audiences.set(roles)
+        section_items = list(state.sections.values())
+        messages = list(state.key_messages.values())
+    else:
+        section_items = [state.sections[pk] for pk in sections]
+        messages = []
+    # Parents before sub-sections, in document order.
+    section_items.sort(key=lambda i: (i.instance.parent_id is not None, i.instance.order))
+    _save_until_done(section_items, _save_section(state, themes))
+    _save_until_done(messages, _save_key_message(state, themes))
+
+
+def revert_document(briefing, version, user, comment=""):
+    """Restore the document to ``version`` (one of its versions), recorded as a new revision."""
+    state = DocumentState.from_revision(version.revision, briefing.pk)
+    if state is None:
+        raise RevisionError("That revision does not hold this document.")
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(
+            comment or f"Reverted to the version of {describe_revision(version.revision)}."
+        )
+        apply_state(state)
+        briefing.refresh_from_db()
+        record_document(briefing)
+    return briefing
+
+
+# ---- deleted documents and sections ------------------------------------------------------------
+
+
+@dataclass
+class Deleted:
+    """A deleted document or section, with the last version that held it."""
+
+    version: Version
+    instance: models.Model
+    briefing_id: int
+    briefing_title: str = ""
+
+
+def deleted_sections(briefing_id=None) -> list[Deleted]:
+    versions = Version.objects.get_deleted(Section).select_related("revision", "revision__user")
+    found = []
+    for version in versions.order_by("-revision__date_created"):
+        instance = version._object_version.object
+        if briefing_id is None or instance.briefing_id == briefing_id:
+            found.append(Deleted(version, instance, instance.briefing_id))
+    titles = dict(
+        Briefing.objects.filter(pk__in={d.briefing_id for d in found}).values_list("pk", "title")
+    )
+    # Sections of a deleted document come back with the document, not one by one.
+    found = [item for item in found if item.briefing_id in titles]
+    for item in found:
+        item.briefing_title = titles[item.briefing_id]
+    return found
+
+
+def deleted_documents() -> list[Deleted]:
+    versions = Version.objects.get_deleted(Briefing).select_related("revision", "revision__user")
+    found = []
+    for version in versions.order_by("-revision__date_created"):
+        instance = version._object_version.object
+        found.append(Deleted(version, instance, instance.pk, instance.title))
+    return found
+
+
+def recover_section(version, user):
+    """Bring a deleted section back, with the same id (so its permanent link works again).
+
+    Sub-sections deleted with it come back too. Returns the section.
+    """
+    if version._model is not Section:
+        raise RevisionError("That is not a version of a section.")
+    section = version._object_version.object
+    if Section.objects.filter(pk=section.pk).exists():
+        raise RevisionError(f"“{section}” is not deleted.")
+    briefing = Briefing.objects.filter(pk=section.briefing_id).first()
+    if briefing is None:
+        raise RevisionError(
+            f"The document “{section}” belonged to was deleted too: recover the document instead."
+        )
+    if section.parent_id and not Section.objects.filter(pk=section.parent_id).exists():
+        raise RevisionError(
+            f"“{section}” is a sub-section of a deleted section: recover that section first."
+        )
+    state = DocumentState.from_revision(version.revision, briefing.pk)
+    existing = set(Section.objects.filter(pk__in=state.sections).values_list("pk", flat=True))
+    restore = [section.pk] + [
+        pk
+        for pk, item in state.sections.items()
+        if item.instance.parent_id == section.pk and pk not in existing
+    ]
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"Recovered the deleted section “{section}”.")
+        apply_state(state, sections=restore)
+        record_document(briefing)
+    return Section.objects.get(pk=section.pk)
+
+
+def recover_document(version, user):
+    """Bring a deleted document back as its last revision held it, with the same ids."""
+    if version._model is not Briefing:
+        raise RevisionError("That is not a version of a document.")
+    briefing_id = int(version.object_id)
+    if Briefing.objects.filter(pk=briefing_id).exists():
+        raise RevisionError("That document is not deleted.")
+    state = DocumentState.from_revision(version.revision, briefing_id)
+    slug = state.briefing.instance.slug
+    if Briefing.objects.filter(slug=slug).exists():
+        raise RevisionError(
+            f"Another document now uses the address /documents/{slug}/: change its slug first."
+        )
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"Recovered the deleted document “{state.briefing.instance}”.")
+        apply_state(state)
+        briefing = Briefing.objects.get(pk=briefing_id)
+        record_document(briefing)
+    return briefing
+
+
+def record_deletion(briefing, user, comment):
+    """Record the document after one of its parts was deleted outside its own change form."""
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        record_document(briefing)

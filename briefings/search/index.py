@@ -1,0 +1,393 @@
+"""Build the search index rows from the content, and keep them in step with it.
+
+Rows are built from the *rendered* HTML the site shows (so citations read "Coy, 2009", not
+Markdown link syntax) and carry only text; where a row links to is worked out when searching, from
+the live slugs, so renaming a document never leaves stale links in the index.
+
+The functions take the model registry as a parameter so migration 0004 can fill the index with
+its historical models; everything else uses the live ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from html.parser import HTMLParser
+
+from django.apps import apps as global_apps
+from django.db import connections, transaction
+from django.utils.text import slugify
+
+from .query import clean_text
+
+BLOCK_TAGS = {
+    "p",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "div",
+    "dd",
+    "dt",
+}
+SPACE_RE = re.compile(r"\s+")
+
+KEY_MESSAGE_POSITION = 0
+SECTION_POSITION = 1_000
+CITATION_POSITION = 1_000_000
+BATCH = 500
+
+
+def plain(text: str) -> str:
+    """Text safe to index and to highlight: no control characters, single spaces."""
+    return SPACE_RE.sub(" ", clean_text(text)).strip()
+
+
+class _Text(HTMLParser):
+    """The words of sanitised HTML, with the young people's quotes it contains picked out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.quotes: list[tuple[list[str], list[str]]] = []
+        self._in_quote = 0
+        self._in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
+        if tag == "figure" and "quote" in (dict(attrs).get("class") or "").split():
+            self._in_quote += 1
+            self.quotes.append(([], []))
+        elif tag == "figcaption" and self._in_quote:
+            self._in_caption = True
+
+    def handle_endtag(self, tag):
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
+            if self._in_quote:
+                self.quotes[-1][1 if self._in_caption else 0].append(" ")
+        if tag == "figcaption":
+            self._in_caption = False
+        elif tag == "figure" and self._in_quote:
+            self._in_quote -= 1
+
+    def handle_data(self, data):
+        self.parts.append(data)
+        if self._in_quote:
+            self.quotes[-1][1 if self._in_caption else 0].append(data)
+
+
+def html_text(html: str) -> tuple[str, list[tuple[str, str]]]:
+    """Plain text of HTML and its quotes as (words, attribution) pairs."""
+    parser = _Text()
+    parser.feed(html or "")
+    parser.close()
+    quotes = [(plain("".join(q)), plain("".join(a))) for q, a in parser.quotes]
+    return plain("".join(parser.parts)), [q for q in quotes if q[0]]
+
+
+@dataclass
+class Doc:
+    """One index row as it should be."""
+
+    kind: str
+    object_id: int
+    part: int = 0
+    briefing_id: int | None = None
+    section_id: int | None = None
+    position: int = 0
+    title: str = ""
+    anchor: str = ""
+    heading: str = ""
+    summary: str = ""
+    body: str = ""
+    extra: str = ""
+
+    @property
+    def identity(self):
+        return (self.kind, self.object_id, self.part)
+
+    def values(self):
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+FIELDS = [f.name for f in fields(Doc) if f.name not in ("kind", "object_id", "part")]
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def section_docs(section: dict, themes: list[str]) -> list[Doc]:
+    """A section's row and one row per young person's quote in it.
+
+    A sub-section also carries its parent's heading, weakly: "4.6 What are the vulnerabilities?"
+    is about the CSE its parent section names even where its own text does not say so.
+    """
+    text, quotes = html_text(section["body_html"])
+    context = [plain(section["parent__heading"])] if section.get("parent__heading") else []
+    position = SECTION_POSITION + section["order"] * 100
+    docs = [
+        Doc(
+            kind="section",
+            object_id=section["id"],
+            briefing_id=section["briefing_id"],
+            section_id=section["id"],
+            position=position,
+            title=plain(section["heading"]),
+            heading=plain(section["heading"]),
+            body=text,
+            extra=" ".join([*context, *themes]),
+        )
+    ]
+    for order, (words, attribution) in enumerate(quotes):
+        docs.append(
+            Doc(
+                kind="quote",
+                object_id=section["id"],
+                part=order,
+                briefing_id=section["briefing_id"],
+                section_id=section["id"],
+                position=position + order + 1,
+                title=f"“{_shorten(words, 70)}”",
+                body=words,
+                extra=" ".join([attribution, *themes]),
+            )
+        )
+    return docs
+
+
+def key_message_doc(message: dict, themes: list[str]) -> Doc:
+    text, _ = html_text(message["text_html"])
+    return Doc(
+        kind="key-message",
+        object_id=message["id"],
+        briefing_id=message["briefing_id"],
+        position=KEY_MESSAGE_POSITION + message["order"],
+        title=_shorten(text),
+        anchor=f"km-{message['key']}",
+        summary=text,
+        extra=" ".join(themes),
+    )
+
+
+def citation_doc(citation: dict) -> Doc:
+    entry, _ = html_text(citation["entry_html"])
+    title = plain(citation["reference__title"]) or entry
+    return Doc(
+        kind="reference",
+        object_id=citation["id"],
+        briefing_id=citation["briefing_id"],
+        position=CITATION_POSITION + citation["order"],
+        title=_shorten(title, 160),
+        anchor=f"ref-{citation['reference__key']}",
+        # The entry as this document prints it, and the work's own fields, so a correction to the
+        # shared reference is found even before the printed entry is edited.
+        extra=" ".join(
+            [
+                entry,
+                plain(citation["reference__title"]),
+                plain(citation["reference__authors"]),
+                plain(citation["reference__year"]),
+                plain(citation["reference__journal"]),
+                plain(citation["reference__publisher"]),
+            ]
+        ),
+    )
+
+
+def glossary_doc(term: dict) -> Doc:
+    return Doc(
+        kind="glossary",
+        object_id=term["id"],
+        title=plain(term["term"]),
+        anchor=f"term-{slugify(term['term'])}",
+        heading=plain(term["term"]),
+        summary=plain(term["expansion"]),
+        body=plain(term["note"]),
+    )
+
+
+# --- loading rows -------------------------------------------------------------------------------
+
+SECTION_VALUES = ("id", "briefing_id", "heading", "body_html", "order", "parent__heading")
+KEY_MESSAGE_VALUES = ("id", "briefing_id", "key", "text_html", "order")
+CITATION_VALUES = (
+    "id",
+    "briefing_id",
+    "entry_html",
+    "order",
+    "listed",
+    "reference__key",
+    "reference__title",
+    "reference__authors",
+    "reference__year",
+    "reference__journal",
+    "reference__publisher",
+)
+
+
+def _theme_names(through, owners) -> dict[int, list[str]]:
+    names = defaultdict(list)
+    rows = (
+        through.objects.filter(content_object__in=owners)
+        .order_by("tag__name")
+        .values_list("content_object_id", "tag__name")
+    )
+    for owner_id, name in rows:
+        names[owner_id].append(name)
+    return names
+
+
+def docs_for_sections(sections, apps=global_apps) -> list[Doc]:
+    themes = _theme_names(apps.get_model("briefings", "ThemedSection"), sections.values("pk"))
+    return [
+        doc
+        for row in sections.values(*SECTION_VALUES)
+        for doc in section_docs(row, themes.get(row["id"], []))
+    ]
+
+
+def docs_for_key_messages(messages, apps=global_apps) -> list[Doc]:
+    themes = _theme_names(apps.get_model("briefings", "ThemedKeyMessage"), messages.values("pk"))
+    return [
+        key_message_doc(row, themes.get(row["id"], []))
+        for row in messages.values(*KEY_MESSAGE_VALUES)
+    ]
+
+
+def docs_for_citations(citations) -> list[Doc]:
+    return [citation_doc(row) for row in citations.values(*CITATION_VALUES)]
+
+
+def docs_for_glossary(terms) -> list[Doc]:
+    return [glossary_doc(row) for row in terms.values("id", "term", "expansion", "note")]
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def entry_model(apps=global_apps):
+    return apps.get_model("briefings", "SearchEntry")
+
+
+def sync(docs: list[Doc], scope, apps=global_apps) -> int:
+    """Make the rows in `scope` (a SearchEntry queryset) exactly `docs`; return rows written.
+
+    Unchanged rows are left alone, so re-saving content without changing its text costs one read.
+    """
+    entries = entry_model(apps)
+    existing = {(e.kind, e.object_id, e.part): e for e in scope}
+    create, update = [], []
+    for doc in docs:
+        entry = existing.pop(doc.identity, None)
+        if entry is None:
+            create.append(entries(**doc.values()))
+            continue
+        changed = False
+        for name in FIELDS:
+            value = getattr(doc, name)
+            if getattr(entry, name) != value:
+                setattr(entry, name, value)
+                changed = True
+        if changed:
+            update.append(entry)
+    with transaction.atomic():
+        if existing:
+            entries.objects.filter(pk__in=[e.pk for e in existing.values()]).delete()
+        if create:
+            entries.objects.bulk_create(create, batch_size=BATCH)
+        if update:
+            entries.objects.bulk_update(update, FIELDS, batch_size=BATCH)
+    return len(create) + len(update) + len(existing)
+
+
+def index_sections(sections, apps=global_apps) -> int:
+    entries = entry_model(apps)
+    scope = entries.objects.filter(
+        kind__in=["section", "quote"], object_id__in=sections.values("pk")
+    )
+    return sync(docs_for_sections(sections, apps), scope, apps)
+
+
+def index_key_messages(messages, apps=global_apps) -> int:
+    entries = entry_model(apps)
+    scope = entries.objects.filter(kind="key-message", object_id__in=messages.values("pk"))
+    return sync(docs_for_key_messages(messages, apps), scope, apps)
+
+
+def index_citations(citations, apps=global_apps) -> int:
+    entries = entry_model(apps)
+    scope = entries.objects.filter(kind="reference", object_id__in=citations.values("pk"))
+    return sync(docs_for_citations(citations), scope, apps)
+
+
+def index_glossary(terms, apps=global_apps) -> int:
+    entries = entry_model(apps)
+    scope = entries.objects.filter(kind="glossary", object_id__in=terms.values("pk"))
+    return sync(docs_for_glossary(terms), scope, apps)
+
+
+def remove(kind: str, object_id: int, apps=global_apps) -> None:
+    entry_model(apps).objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def all_docs(apps=global_apps):
+    """Every row the index should hold, in batches (the corpus may be large)."""
+
+    def manager(name):
+        return apps.get_model("briefings", name).objects
+
+    for queryset, build in (
+        (manager("Section").all(), lambda qs: docs_for_sections(qs, apps)),
+        (manager("KeyMessage").all(), lambda qs: docs_for_key_messages(qs, apps)),
+        (manager("Citation").select_related("reference"), docs_for_citations),
+        (manager("GlossaryTerm").all(), docs_for_glossary),
+    ):
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            yield from build(queryset.filter(pk__in=ids[start : start + BATCH]))
+
+
+def rebuild(apps=global_apps, using="default") -> int:
+    """Empty the index and fill it again from the content; returns the number of rows."""
+    from . import backends
+
+    entries = entry_model(apps)
+    backend = backends.backend_for(using)
+    count = 0
+    with transaction.atomic(using=using):
+        backend.ensure(backend.execute)
+        # One statement, not Model.delete(): with post_delete receivers connected for every
+        # model (the page cache's), Django would load each row first.
+        table = connections[using].ops.quote_name(entries._meta.db_table)
+        backend.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted table name, no input
+        batch = []
+        for doc in all_docs(apps):
+            batch.append(entries(**doc.values()))
+            if len(batch) >= BATCH:
+                entries.objects.bulk_create(batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            entries.objects.bulk_create(batch)
+            count += len(batch)
+        backend.refill(backend.execute)
+    return count

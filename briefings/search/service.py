@@ -1,0 +1,426 @@
+"""A search from the reader's parameters to what the page shows.
+
+Cost: two queries for a search that finds something, whatever the filters and page: one for the
+reader's role and the glossary (needed to expand acronyms before searching), one for the search
+itself (matches, facet counts, the page of hits and their snippets). Only when nothing matches do
+more run, five at most: which words the index lacks, their near spellings and the corrected
+search, or else "all the words but one" and then "any of the words" for the closest results.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from briefings.models import Role, SearchEntry
+
+from .backends import MARK_END, MARK_START, Filters, RawHit, RawResult, backend_for
+from .query import STOP_WORDS, Glossary, Query, parse, respell_text
+
+PAGE_SIZE = 10
+PAGE_LINKS = 2  # pages shown either side of the current one
+KIND_ORDER = [value for value, _ in SearchEntry.Kind.choices]
+KIND_LABELS = dict(SearchEntry.Kind.choices)
+KIND_PLURALS = {
+    "section": "Sections",
+    "key-message": "Key messages",
+    "quote": "Young people’s words",
+    "reference": "References",
+    "glossary": "Glossary terms",
+}
+MAX_THEMES_SHOWN = 12
+ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
+
+
+def marked(text: str) -> SafeString:
+    """Escape first, then mark: the only markup that can come out is <mark>."""
+    if text.count(MARK_START) != text.count(MARK_END):
+        text = text.replace(MARK_START, "").replace(MARK_END, "")
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    # One mark for a run of marked words, as a phrase reads ("<mark>mental health</mark>").
+    html = ADJACENT_MARKS.sub(r"\1", html)
+    return mark_safe(html)  # noqa: S308 - escaped above; the markers are control characters
+
+
+SLUG = "__slug__"
+OTHER = "__other__"
+
+
+class Links:
+    """The portal's URLs for results, reversed once per search rather than once per link."""
+
+    def __init__(self):
+        self.search = reverse("briefings:search")
+        self.document = reverse("briefings:document", args=[SLUG])
+        self.section = reverse("briefings:section", args=[SLUG, OTHER])
+        self.references = reverse("briefings:references")
+        self.glossary = reverse("briefings:glossary")
+
+    def document_url(self, slug):
+        return self.document.replace(SLUG, slug)
+
+    def section_url(self, slug, section_slug):
+        return self.section.replace(SLUG, slug).replace(OTHER, section_slug)
+
+
+@dataclass
+class Params:
+    q: str = ""
+    filters: Filters = field(default_factory=Filters)
+    page: int = 1
+    group: str = ""
+    path: str = ""  # the search page's URL, filled in by search()
+
+    def url(self, **changes) -> str:
+        """This search's URL with some parameters changed; a change of filter goes to page 1."""
+        f = self.filters
+        values = {
+            "q": self.q,
+            "kind": f.kind,
+            "document": f.document,
+            "role": f.role,
+            "theme": f.theme,
+            "group": self.group,
+            "page": self.page,
+        }
+        if changes and "page" not in changes:
+            values["page"] = 1
+        values.update(changes)
+        pairs = [(k, v) for k, v in values.items() if v and not (k == "page" and v == 1)]
+        path = self.path or reverse("briefings:search")
+        return path + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+@dataclass
+class Hit:
+    kind: str
+    kind_label: str
+    title: SafeString
+    snippet: SafeString
+    url: str
+    document_label: str | None
+    document_url: str | None
+    roles: list[str]
+    context: str | None  # the section a quote is in, or a sub-section's parent
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class Facet:
+    name: str
+    title: str
+    options: list[FacetOption]
+    clear_url: str | None  # set when a value is selected
+    everyone_label: str
+
+
+@dataclass
+class Group:
+    label: str
+    url: str | None
+    hits: list[Hit]
+
+
+@dataclass
+class Page:
+    number: int
+    url: str
+    current: bool
+    gap_before: bool = False
+
+
+@dataclass
+class Outcome:
+    params: Params
+    role: Role | None
+    query: Query | None = None
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: list[Facet] = field(default_factory=list)
+    suggestion: str | None = None
+    suggestion_url: str | None = None
+    typed: str = ""  # what the reader typed, when the page shows a corrected search
+    relaxed: bool = False
+    pages: list[Page] = field(default_factory=list)
+    page_count: int = 0
+    previous_url: str | None = None
+    next_url: str | None = None
+    first_shown: int = 0
+    last_shown: int = 0
+
+    @property
+    def searched(self):
+        return self.query is not None and not self.query.is_empty
+
+    @property
+    def grouped_url(self):
+        return self.params.url(group="document", page=self.params.page)
+
+    @property
+    def best_first_url(self):
+        return self.params.url(group="", page=self.params.page)
+
+    @property
+    def first_page_url(self):
+        return self.params.url(page=1)
+
+    @property
+    def unfiltered_url(self):
+        return Params(q=self.params.q, group=self.params.group, path=self.params.path).url()
+
+    @property
+    def groups(self) -> list[Group]:
+        groups: dict[str, Group] = {}
+        for hit in self.hits:
+            key = hit.document_label or ""
+            label = hit.document_label or "Across all documents"
+            groups.setdefault(key, Group(label, hit.document_url, [])).hits.append(hit)
+        return list(groups.values())
+
+
+def hit_url(raw: RawHit, links: Links) -> str:
+    if raw.kind in ("section", "quote"):
+        return links.section_url(raw.document_slug, raw.section_slug)
+    if raw.kind == "key-message":
+        return f"{links.document_url(raw.document_slug)}#{raw.anchor}"
+    if raw.kind == "reference":
+        listed = raw.listed_reference and raw.document_slug
+        base = links.document_url(raw.document_slug) if listed else links.references
+        return f"{base}#{raw.anchor}"
+    return f"{links.glossary}#{raw.anchor}"
+
+
+def to_hit(raw: RawHit, links: Links) -> Hit:
+    title = marked(raw.title_marked) if raw.title_marked else marked(raw.title)
+    context = raw.section_heading if raw.kind == "quote" else raw.parent_heading
+    return Hit(
+        kind=raw.kind,
+        kind_label=KIND_LABELS.get(raw.kind, raw.kind),
+        title=title,
+        snippet=marked(raw.snippet_marked),
+        url=hit_url(raw, links),
+        document_label=raw.document_label,
+        document_url=links.document_url(raw.document_slug) if raw.document_slug else None,
+        roles=[name for _, name in raw.roles],
+        context=context if raw.kind in ("section", "quote") else None,
+    )
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions ("recieve" is one edit from "receive")."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def suggest(backend, query: Query) -> dict[str, str]:
+    """Near spellings, from the index's own vocabulary, of the words it does not hold.
+
+    The nearest word by edit distance wins (at most one edit in a short word, two in a longer
+    one); between equally near words, the one more rows hold, then the one difflib rates closer.
+    """
+    words = [w for w in dict.fromkeys(query.words()) if len(w) >= 4 and not w.isdigit()]
+    if words:
+        # A cheap exact look-up first: when every word is known there is nothing to correct,
+        # and the costlier read of near words (which counts each word's rows) is skipped.
+        known = backend.known_words(words)
+        words = [w for w in words if w not in known]
+    if not words:
+        return {}
+    # Candidates share the word's first letters (two for a longer word), which keeps the
+    # vocabulary read small on a large index; a slip in the first letters goes unsuggested.
+    windows = sorted({(w[: 2 if len(w) >= 6 else 1], len(w) - 2, len(w) + 2) for w in words})
+    vocabulary = backend.vocabulary(windows)
+    corrections = {}
+    for word in words:
+        allowed = 1 if len(word) < 6 else 2
+        candidates = []
+        for candidate, rows in vocabulary.items():
+            if candidate in STOP_WORDS:
+                continue
+            distance = edit_distance(word, candidate)
+            if distance <= allowed:
+                ratio = difflib.SequenceMatcher(None, word, candidate).ratio()
+                candidates.append((distance, -rows, -ratio, candidate))
+        if candidates:
+            corrections[word] = min(candidates)[3]
+    return corrections
+
+
+def _facets(params: Params, raw: RawResult) -> list[Facet]:
+    f = params.filters
+    facets = []
+
+    kinds = {c.value: c.count for c in raw.facets["kind"]}
+    facets.append(
+        Facet(
+            "kind",
+            "Kind of result",
+            [
+                FacetOption(k, KIND_PLURALS[k], kinds.get(k, 0), f.kind == k, params.url(kind=k))
+                for k in KIND_ORDER
+                if kinds.get(k) or f.kind == k
+            ],
+            params.url(kind="") if f.kind else None,
+            "All kinds",
+        )
+    )
+
+    roles = sorted(raw.facets["role"], key=lambda c: (c.sort, c.label))
+    facets.append(
+        Facet(
+            "role",
+            "Role",
+            [
+                FacetOption(
+                    c.value,
+                    c.label,
+                    c.count + raw.everyone,
+                    f.role == c.value,
+                    params.url(role=c.value),
+                )
+                for c in roles
+            ],
+            params.url(role="") if f.role else None,
+            "Everyone",
+        )
+    )
+
+    documents = sorted(raw.facets["document"], key=lambda c: (-c.count, c.label))
+    facets.append(
+        Facet(
+            "document",
+            "Document",
+            [
+                FacetOption(
+                    c.value,
+                    c.label,
+                    c.count,
+                    f.document == c.value,
+                    params.url(document=c.value),
+                )
+                for c in documents
+            ],
+            params.url(document="") if f.document else None,
+            "All documents",
+        )
+    )
+
+    themes = sorted(raw.facets["theme"], key=lambda c: (-c.count, c.label))
+    shown = themes[:MAX_THEMES_SHOWN] + [c for c in themes[MAX_THEMES_SHOWN:] if c.value == f.theme]
+    facets.append(
+        Facet(
+            "theme",
+            "Theme",
+            [
+                FacetOption(
+                    c.value, c.label, c.count, f.theme == c.value, params.url(theme=c.value)
+                )
+                for c in shown
+            ],
+            params.url(theme="") if f.theme else None,
+            "All themes",
+        )
+    )
+    return facets
+
+
+def _paginate(outcome: Outcome, page_size: int):
+    params = outcome.params
+    outcome.page_count = max(1, math.ceil(outcome.total / page_size))
+    number = params.page
+    if outcome.hits:
+        outcome.first_shown = (number - 1) * page_size + 1
+        outcome.last_shown = outcome.first_shown + len(outcome.hits) - 1
+    low = max(1, number - PAGE_LINKS)
+    high = min(outcome.page_count, number + PAGE_LINKS)
+    numbers = sorted({1, outcome.page_count, *range(low, high + 1)})
+    if outcome.page_count > 1:
+        outcome.pages = [
+            Page(n, _page_url(params, n), n == number, gap_before=i > 0 and n - numbers[i - 1] > 1)
+            for i, n in enumerate(numbers)
+        ]
+    if number > 1:
+        outcome.previous_url = _page_url(params, min(number - 1, outcome.page_count))
+    if number < outcome.page_count:
+        outcome.next_url = _page_url(params, number + 1)
+
+
+def _page_url(params: Params, number: int) -> str:
+    return params.url(page=number)
+
+
+def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
+    backend = backend_for()
+    links = Links()
+    params = replace(params, path=links.search)
+    filters = params.filters
+    if not params.q.strip():
+        role = Role.objects.filter(slug=filters.role).first() if filters.role else None
+        return Outcome(params=params, role=role)
+
+    role_row, terms = backend.prelude(filters.role)
+    role = Role(**role_row) if role_row else None
+    if filters.role and role is None:
+        # An unknown role is ignored, as on every other page.
+        params = replace(params, filters=replace(filters, role=""))
+    query = parse(params.q, Glossary(terms))
+    outcome = Outcome(params=params, role=role, query=query)
+    if query.is_empty:
+        return outcome
+
+    offset = (params.page - 1) * page_size
+    raw = backend.search(query, params.filters, offset, page_size, now)
+    if raw.total == 0:
+        corrections = suggest(backend, query)
+        if corrections:
+            corrected = query.respell(corrections)
+            found = backend.search(corrected, params.filters, offset, page_size, now)
+            if found.total:
+                # The page now shows the corrected search: its links (pages, filters) carry it.
+                raw, query = found, corrected
+                outcome.typed = params.q
+                outcome.params = params = replace(params, q=respell_text(params.q, corrections))
+                outcome.suggestion = params.q
+                outcome.suggestion_url = params.url(page=1)
+    if raw.total == 0 and len(query.must) > 2:
+        found = backend.search(query.all_but_one(), params.filters, offset, page_size, now)
+        if found.total:
+            raw = found
+            outcome.relaxed = True
+    if raw.total == 0 and len(query.must) > 1:
+        found = backend.search(
+            query.relaxed(), params.filters, offset, page_size, now, coverage=query.must
+        )
+        if found.total:
+            raw = found
+            outcome.relaxed = True
+
+    outcome.hits = [to_hit(h, links) for h in raw.hits]
+    outcome.total = raw.total
+    outcome.facets = _facets(params, raw)
+    _paginate(outcome, page_size)
+    return outcome

@@ -1,0 +1,102 @@
+"""Keep the index in step with every save and delete, in the same transaction as the edit.
+
+Admin saves, the importer and any other code that saves models through the ORM all pass through
+here, so an edit is searchable on the next request. Each handler re-indexes only the object that
+changed (a handful of queries) and writes nothing when its text did not change.
+
+Deletes of briefings and sections need no handler: index rows point at them with cascading
+foreign keys. Audiences and publication status need none either: they are read live when
+searching. Code that bypasses signals (``bulk_create``, ``QuerySet.update``) must run
+``manage.py rebuild_search_index`` afterwards, as ``generate_corpus`` does.
+"""
+
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from briefings.models import (
+    Citation,
+    GlossaryTerm,
+    KeyMessage,
+    Reference,
+    Section,
+    Theme,
+    ThemedKeyMessage,
+    ThemedSection,
+)
+
+from . import index
+
+
+@receiver(post_save, sender=Section, dispatch_uid="search.section_saved")
+def section_saved(sender, instance, **kwargs):
+    # Section.save() renders body_html before saving, so the quotes are read from it here rather
+    # than from the Quote rows, which the save rewrites only after this signal.
+    # Sub-sections are indexed with their parent's heading.
+    index.index_sections(Section.objects.filter(Q(pk=instance.pk) | Q(parent=instance.pk)))
+
+
+@receiver(post_save, sender=KeyMessage, dispatch_uid="search.key_message_saved")
+def key_message_saved(sender, instance, **kwargs):
+    index.index_key_messages(KeyMessage.objects.filter(pk=instance.pk))
+
+
+@receiver(post_delete, sender=KeyMessage, dispatch_uid="search.key_message_deleted")
+def key_message_deleted(sender, instance, **kwargs):
+    index.remove("key-message", instance.pk)
+
+
+@receiver(post_save, sender=Citation, dispatch_uid="search.citation_saved")
+def citation_saved(sender, instance, **kwargs):
+    index.index_citations(Citation.objects.filter(pk=instance.pk))
+
+
+@receiver(post_delete, sender=Citation, dispatch_uid="search.citation_deleted")
+def citation_deleted(sender, instance, **kwargs):
+    index.remove("reference", instance.pk)
+
+
+@receiver(post_save, sender=Reference, dispatch_uid="search.reference_saved")
+def reference_saved(sender, instance, created=False, **kwargs):
+    if not created:
+        index.index_citations(Citation.objects.filter(reference=instance))
+
+
+@receiver(post_save, sender=GlossaryTerm, dispatch_uid="search.glossary_saved")
+def glossary_saved(sender, instance, **kwargs):
+    index.index_glossary(GlossaryTerm.objects.filter(pk=instance.pk))
+
+
+@receiver(post_delete, sender=GlossaryTerm, dispatch_uid="search.glossary_deleted")
+def glossary_deleted(sender, instance, **kwargs):
+    index.remove("glossary", instance.pk)
+
+
+@receiver(post_save, sender=Theme, dispatch_uid="search.theme_saved")
+def theme_saved(sender, instance, created=False, **kwargs):
+    # Theme names are indexed with what carries them; a new theme carries nothing yet.
+    if not created:
+        index.index_sections(Section.objects.filter(themes=instance))
+        index.index_key_messages(KeyMessage.objects.filter(themes=instance))
+
+
+def _themed(model, through):
+    def changed(sender, instance, action, reverse, pk_set, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if action != "post_clear" and not pk_set:
+            return  # taggit sends post_add even when nothing was added
+        if isinstance(instance, Theme):
+            owners = model.objects.filter(pk__in=pk_set) if pk_set else model.objects.none()
+        else:
+            owners = model.objects.filter(pk=instance.pk)
+        if model is Section:
+            index.index_sections(owners)
+        else:
+            index.index_key_messages(owners)
+
+    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"search.{through}")
+
+
+_themed(Section, ThemedSection)
+_themed(KeyMessage, ThemedKeyMessage)

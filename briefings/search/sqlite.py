@@ -1,0 +1,178 @@
+"""SQLite FTS5: an external-content full-text table over the index rows, kept in step by triggers.
+
+- Porter stemming over Unicode word breaking ("porter unicode61"), diacritics folded.
+- bm25() with column weights, heading strongest; lower is better.
+- A second, unstemmed word table (detail=none, so small) whose fts5vocab view is the vocabulary
+  for "Did you mean": suggestions must be real words, not Porter stems such as "vulner".
+- The triggers run inside the statement that changes the row, so the full-text tables can never
+  disagree with the rows, even if a transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from .backends import ELLIPSIS, MARK_END, MARK_START, SearchBackend, each_word_is_safe
+from .query import AllOf, AnyOf, Phrase, Query, Term
+
+ENTRY = "briefings_searchentry"
+FTS = "briefings_searchentry_fts"
+WORDS = "briefings_searchentry_words"
+VOCABULARY = "briefings_searchentry_vocabulary"
+COLUMNS = ("heading", "summary", "body", "extra")
+# bm25() weights per column: a heading says what a section is about; a key message is the
+# document's own summary; references and themes are the weakest evidence.
+WEIGHTS = (8.0, 4.0, 1.0, 0.4)
+SNIPPET_TOKENS = 28
+SECTION_INDEX = "briefings_section_search_visibility"
+
+
+def _ddl():
+    """Idempotent DDL: safe to run again to restore anything a table rebuild dropped."""
+    cols = ", ".join(COLUMNS)
+    new = ", ".join(f"new.{c}" for c in COLUMNS)
+    old = ", ".join(f"old.{c}" for c in COLUMNS)
+    statements = [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({cols}, content='{ENTRY}', "
+        "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='3')",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5({cols}, content='{ENTRY}', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2', detail='none')",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab({WORDS}, 'row')",
+        # Visibility is checked per match against the section row; SQLite keeps `status` behind
+        # the long body columns, so without this covering index each check reads the whole row.
+        f"CREATE INDEX IF NOT EXISTS {SECTION_INDEX} ON briefings_section (id, status, parent_id)",
+    ]
+    for table in (FTS, WORDS):
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_insert AFTER INSERT ON {ENTRY} BEGIN "
+            f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_delete AFTER DELETE ON {ENTRY} BEGIN "
+            f"INSERT INTO {table}({table}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_update AFTER UPDATE OF {cols} ON {ENTRY} "
+            f"BEGIN INSERT INTO {table}({table}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+            f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
+        ]
+    return statements
+
+
+TRIGGERS = [
+    f"{table}_{action}" for table in (FTS, WORDS) for action in ("insert", "delete", "update")
+]
+
+
+def _string(words) -> str:
+    if not each_word_is_safe(words):
+        raise ValueError("unsafe word in query tree")
+    return '"' + " ".join(words) + '"'
+
+
+def _node(node) -> str:
+    if isinstance(node, Term):
+        if node.prefix:
+            # The whole word through the stemmer, or any indexed stem it begins.
+            return f"({_string([node.word])} OR {_string([node.word])} *)"
+        return _string([node.word])
+    if isinstance(node, Phrase):
+        return _string(node.words_) + (" *" if node.prefix else "")
+    if isinstance(node, AnyOf):
+        return "(" + " OR ".join(_node(o) for o in node.options) + ")"
+    if isinstance(node, AllOf):
+        return "(" + " AND ".join(_node(p) for p in node.parts) + ")"
+    raise TypeError(node)
+
+
+def compile_fts5(query: Query) -> str:
+    """The FTS5 MATCH expression for a query tree. Every word is quoted as an FTS5 string."""
+    expression = "(" + " AND ".join(_node(n) for n in query.must) + ")"
+    for node in query.must_not:
+        expression = f"{expression} NOT {_node(node)}"
+    return expression
+
+
+class SQLiteBackend(SearchBackend):
+    vendor = "sqlite"
+
+    def install(self, schema_editor):
+        self.ensure(schema_editor.execute)
+        self.refill(schema_editor.execute)
+
+    def uninstall(self, schema_editor):
+        for trigger in TRIGGERS:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {SECTION_INDEX}")
+        for table in (VOCABULARY, WORDS, FTS):
+            schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def ensure(self, execute):
+        if self.missing():
+            for statement in _ddl():
+                execute(statement)
+
+    @staticmethod
+    def refill(execute):
+        """Re-read every row into the full-text tables (FTS5's own 'rebuild'), then compact."""
+        for table in (FTS, WORDS):
+            execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+            execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        # Statistics for the planner, which otherwise reads whole rows instead of the covering
+        # indexes (search_entry_match, briefings_section_search_visibility).
+        execute("ANALYZE")
+
+    def missing(self) -> list[str]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')"
+            )
+            present = {name for (name,) in cursor.fetchall()}
+        return [n for n in [FTS, WORDS, VOCABULARY, SECTION_INDEX, *TRIGGERS] if n not in present]
+
+    def compile(self, query: Query) -> str:
+        return compile_fts5(query)
+
+    def match_sql(self, t) -> str:
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        return (
+            f"SELECT rowid AS id, bm25({FTS}, {weights}) AS score FROM {FTS} WHERE {FTS} MATCH %s"
+        )
+
+    def clause_sql(self, t) -> str:
+        return f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+
+    def highlight_columns(self):
+        marks = f"char({ord(MARK_START)}), char({ord(MARK_END)})"
+        snippet = f"snippet({FTS}, {{column}}, {marks}, '{ELLIPSIS}', {SNIPPET_TOKENS})"
+        return {
+            "title_marked": f"CASE WHEN e.kind IN ('section', 'glossary') "
+            f"THEN highlight({FTS}, 0, {marks}) ELSE NULL END",
+            "snippet": "CASE e.kind "
+            f"WHEN 'key-message' THEN highlight({FTS}, 1, {marks}) "
+            f"WHEN 'glossary' THEN highlight({FTS}, 1, {marks}) "
+            f"WHEN 'reference' THEN {snippet.format(column=3)} "
+            f"ELSE {snippet.format(column=2)} END",
+        }
+
+    def hits_sql(self, t, select: str) -> str:
+        # CROSS JOIN fixes the join order: for each of the page's rows, FTS5 seeks that rowid
+        # within the match (for snippet() and highlight()) instead of re-reading every match.
+        return (
+            f"SELECT {select} FROM page p CROSS JOIN {FTS} ON {FTS}.rowid = p.id "
+            f"{self.hit_joins(t)} WHERE {FTS} MATCH %s"
+        )
+
+    def known_words(self, words) -> set[str]:
+        placeholders = ", ".join(["%s"] * len(words))
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT term FROM {VOCABULARY} WHERE term IN ({placeholders})", words)
+            return {term for (term,) in cursor.fetchall()}
+
+    def vocabulary(self, windows) -> dict[str, int]:
+        # One SELECT per window, each a single range on the term, which fts5vocab can seek to:
+        # OR-ed ranges in one WHERE are not reliably handled by the virtual table.
+        selects, params = [], []
+        for first, shortest, longest in windows:
+            selects.append(
+                f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s "
+                "AND length(term) BETWEEN %s AND %s"
+            )
+            params += [first, first[:-1] + chr(ord(first[-1]) + 1), shortest, longest]
+        with self.connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            return dict(cursor.fetchall())

@@ -1,0 +1,39 @@
+"""The search page: /search/?q=...&role=...&theme=...&document=...&kind=...&page=..."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from .backends import Filters
+from .forms import SearchForm
+from .service import Params, search
+
+
+def search_params(data) -> Params:
+    """The search the GET parameters ask for; invalid values are dropped, never an error."""
+    form = SearchForm(data)
+    return Params(
+        q=form.value("q"),
+        filters=Filters(
+            kind=form.value("kind"),
+            document=form.value("document"),
+            role=form.value("role"),
+            theme=form.value("theme"),
+        ),
+        page=form.value("page", 1),
+        group=form.value("group"),
+    )
+
+
+@require_safe
+def search_page(request):
+    outcome = search(search_params(request.GET))
+    return render(
+        request,
+        "briefings/search.html",
+        {
+            "role": outcome.role,
+            "query": outcome.params.q,
+            "outcome": outcome,
+            "params": outcome.params,
+        },
+    )

@@ -1,0 +1,326 @@
+"""Serve public pages from a cache that any content edit invalidates at once.
+
+- Only anonymous reads are cached: GET or HEAD, no session cookie, no Authorization header, and
+  not under PAGE_CACHE_SKIP_PREFIXES (admin, packs, previews, health). A response is stored only
+  when it is a plain 200 that sets no cookie and does not declare itself private, uncacheable or
+  varying on anything but the cookie, so a view opts out with ``never_cache`` or ``private``.
+- The key is the full URL (scheme, host, path, query string: ``?role=`` gives its own page) plus
+  the *content version*, a random token replaced whenever a model of the content apps is saved,
+  deleted or has its many-to-many links changed. Nothing is scanned or deleted on an edit: the
+  next request simply looks under a new key, and the old entries age out.
+- The version is replaced when the edit happens (so the editing connection sees it at once) and
+  again after the transaction commits: a reader that rendered the old rows between the two cannot
+  leave them cached under the current version.
+- ``publish_from`` is applied at read time, so the version also records the next scheduled
+  publication and is renewed by the first request after it.
+- Every cached page carries an ETag and Last-Modified, and conditional requests get a 304.
+
+The version must be seen by every process that serves pages. With a process-local cache (local
+memory: one per gunicorn worker) it is kept in a small file under var/; with a shared cache
+(Redis) it is kept in the cache itself, so several machines agree on it.
+
+Code that changes content without model signals (``QuerySet.update()``, ``bulk_create()``, raw
+SQL) must call ``bump_content_version()`` itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
+from redis.exceptions import RedisError
+
+from .request_log import CACHE_STATUS_HEADER
+
+logger = logging.getLogger(__name__)
+
+CONTENT_APPS = ("briefings",)
+# Fields that make content appear or disappear at a time rather than on a save.
+SCHEDULE_FIELDS = ("publish_from",)
+VERSION_CACHE_KEY = "portal:content-version"
+_UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
+_ALLOWED_VARY = {"cookie", "accept-encoding"}
+# What a cache that is down raises: the version file's file system, or the Redis client.
+CACHE_ERRORS = (OSError, RedisError)
+
+
+@dataclass(frozen=True)
+class ContentVersion:
+    token: str
+    changed_at: float  # when content last changed (Unix time): the pages' Last-Modified
+    next_change: float | None  # the next scheduled publication, if any
+
+    def due(self, now: float) -> bool:
+        return self.next_change is not None and now >= self.next_change
+
+    def dumps(self) -> str:
+        return json.dumps([self.token, self.changed_at, self.next_change])
+
+    @classmethod
+    def loads(cls, raw) -> ContentVersion | None:
+        try:
+            token, changed_at, next_change = json.loads(raw)
+            return cls(
+                str(token), float(changed_at), None if next_change is None else float(next_change)
+            )
+        except (TypeError, ValueError):
+            return None
+
+
+class FileVersionStore:
+    """The version in a file, shared by the processes of one machine.
+
+    Written to a temporary name and renamed over the old one, so a reader sees either the old or
+    the new version, never half a file.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def read(self) -> ContentVersion | None:
+        try:
+            return ContentVersion.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def write(self, version: ContentVersion) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(
+            f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        )
+        temporary.write_text(version.dumps(), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+class CacheVersionStore:
+    """The version in a shared cache (Redis), seen by every machine that uses that cache.
+
+    If the cache evicts it, the next read starts a new version: every page is rendered afresh,
+    which is safe.
+    """
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def read(self) -> ContentVersion | None:
+        raw = self.cache.get(VERSION_CACHE_KEY)
+        return ContentVersion.loads(raw) if raw else None
+
+    def write(self, version: ContentVersion) -> None:
+        self.cache.set(VERSION_CACHE_KEY, version.dumps(), timeout=None)
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def version_store():
+    cache = page_cache()
+    kind = settings.PAGE_CACHE_VERSION_STORE
+    if kind == "auto":
+        kind = "file" if isinstance(cache, (LocMemCache, DummyCache)) else "cache"
+    if kind == "file":
+        return FileVersionStore(settings.PAGE_CACHE_VERSION_FILE)
+    return CacheVersionStore(cache)
+
+
+def next_scheduled_change():
+    """The earliest future time at which content is scheduled to appear, as Unix time."""
+    now = timezone.now()
+    upcoming = []
+    for label in CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.concrete_fields:
+                if field.name in SCHEDULE_FIELDS and isinstance(field, models.DateTimeField):
+                    upcoming.append(
+                        model._default_manager.filter(**{f"{field.name}__gt": now}).aggregate(
+                            first=models.Min(field.name)
+                        )["first"]
+                    )
+    upcoming = [moment.timestamp() for moment in upcoming if moment is not None]
+    return min(upcoming, default=None)
+
+
+def bump_content_version(*, reschedule=True) -> ContentVersion:
+    """Start a new content version: every cached page is stale from now on."""
+    store = version_store()
+    if reschedule:
+        next_change = next_scheduled_change()
+    else:
+        previous = store.read()
+        next_change = previous.next_change if previous else None
+    version = ContentVersion(secrets.token_hex(8), time.time(), next_change)
+    store.write(version)
+    return version
+
+
+def current_version() -> ContentVersion:
+    version = version_store().read()
+    if version is None or version.due(time.time()):
+        version = bump_content_version()
+    return version
+
+
+# --- invalidation -------------------------------------------------------------------------------
+
+
+def _is_content(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    # Migrations send signals from historical models (module "__fake__"), whose schema may be
+    # older than the models this module queries.
+    return (
+        meta is not None
+        and meta.app_label in CONTENT_APPS
+        and getattr(sender, "__module__", "") != "__fake__"
+    )
+
+
+def _after_commit():
+    try:
+        bump_content_version()
+    except CACHE_ERRORS:
+        logger.exception(
+            "Could not start a new content version: cached pages may be stale for up to "
+            "CACHE_SECONDS"
+        )
+
+
+def content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    if not _is_content(sender):
+        return
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: act once, after the links changed
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        _after_commit()
+        return
+    try:
+        bump_content_version(reschedule=False)
+    except CACHE_ERRORS:
+        # An editor's save must not fail because the cache is down; the commit tries again.
+        logger.exception("Could not start a new content version")
+    already = any(callback is _after_commit for _, callback, _ in connection.run_on_commit)
+    if not already:
+        transaction.on_commit(_after_commit, using=using)
+
+
+def schema_changed(sender, **kwargs):
+    """After `migrate` (every deployment, and a restored backup): nothing cached before is kept."""
+    if sender.label in CONTENT_APPS:
+        bump_content_version()
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(content_changed, dispatch_uid=f"portal.caching.{signal!r}")
+    post_migrate.connect(schema_changed, dispatch_uid="portal.caching.post_migrate")
+
+
+# --- the middleware -----------------------------------------------------------------------------
+
+
+def is_cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PREFIXES))
+    )
+
+
+def is_storable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(directive in cache_control for directive in _UNCACHEABLE_DIRECTIVES):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= _ALLOWED_VARY
+
+
+def page_key(request, version: ContentVersion) -> str:
+    url = request.build_absolute_uri()
+    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"portal:page:{version.token}:{digest}"
+
+
+class PublicPageCacheMiddleware:
+    """Answer anonymous reads of public pages from the cache; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        cache = page_cache()
+        try:
+            version = current_version()
+            key = page_key(request, version)
+            entry = cache.get(key)
+        except CACHE_ERRORS:
+            # A cache that is down (Redis restarting, a full disk) slows pages; it must not
+            # break them.
+            logger.exception("Page cache unavailable; serving without it")
+            return self.get_response(request)
+        if entry is not None:
+            content, status, headers = entry
+            response = HttpResponse(content, status=status, headers=headers)
+            response[CACHE_STATUS_HEADER] = "hit"
+        else:
+            response = self.get_response(request)
+            if not is_storable_response(response):
+                return response
+            self.prepare(response, version)
+            if request.method == "GET":
+                entry = (response.content, response.status_code, dict(response.headers))
+                try:
+                    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                except CACHE_ERRORS:
+                    logger.exception("Page cache unavailable; page not stored")
+            response[CACHE_STATUS_HEADER] = "miss"
+        answer = get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
+        )
+        answer[CACHE_STATUS_HEADER] = response[CACHE_STATUS_HEADER]
+        return answer
+
+    @staticmethod
+    def prepare(response, version: ContentVersion):
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(version.changed_at)
+        if not response.has_header("Cache-Control"):
+            # Shared and browser caches may keep the page but must ask again each time: the
+            # ETag makes that a cheap 304, and an edit is seen on the very next request.
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        # Signed-in readers (editors, trainers) may see a different page at the same URL.
+        patch_vary_headers(response, ["Cookie"])

@@ -1,0 +1,54 @@
+"""manage.py bench_search: refuses a real database and writes its figures between its markers."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from briefings.management.commands.bench_search import END, START, Command
+
+pytestmark = pytest.mark.django_db
+
+ROW = {
+    "scale": 1,
+    "entries": 285,
+    "search_p50": 3.0,
+    "search_p95": 5.0,
+    "search_max": 6.0,
+    "page_p50": 4.0,
+    "page_p95": 7.0,
+    "queries": [("`missing`", 34, 2.5)],
+}
+
+
+def test_it_refuses_a_database_not_named_for_benchmarks():
+    with pytest.raises(CommandError, match="throw-away database"):
+        call_command("bench_search", "--scales", "1")
+
+
+def test_it_creates_the_file_with_an_introduction(tmp_path):
+    target = tmp_path / "docs" / "benchmarks.md"
+    Command().write(target, [ROW], rounds=3)
+    text = target.read_text()
+    assert text.startswith("# Benchmarks")
+    assert START in text
+    assert END in text
+    assert "| 1 | 285 | 3.0 | 5.0 | 6.0 | 4.0 | 7.0 |" in text
+
+
+def test_it_replaces_only_its_own_section_of_the_file(tmp_path):
+    target = tmp_path / "benchmarks.md"
+    other = "<!-- http-bench:start -->\nHTTP figures\n<!-- http-bench:end -->"
+    target.write_text(f"# Benchmarks\n\n{START}\nold figures\n{END}\n\n{other}\n")
+    Command().write(target, [ROW, {**ROW, "scale": 100, "entries": 25_332}], rounds=3)
+    text = target.read_text()
+    assert "old figures" not in text
+    assert other in text
+    assert "| 100 | 25,332 |" in text
+    assert text.count(START) == 1
+
+
+def test_it_says_whether_the_goals_were_met():
+    met = Command.verdict([ROW, {**ROW, "scale": 100, "search_p95": 9.0}])
+    assert "p95 under 20 ms — met (9.0 ms); under 2× the scale-1 p95 — met (1.8×)" in met[0]
+    missed = Command.verdict([ROW, {**ROW, "scale": 100, "search_p95": 70.0}])
+    assert "— **not met** (70.0 ms)" in missed[0]
+    assert "— **not met** (14.0×)" in missed[0]

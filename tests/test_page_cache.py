@@ -1,0 +1,313 @@
+"""The public page cache (portal/caching.py): hits, invalidation by edits, conditional GET."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from briefings.models import Briefing, KeyMessage, Role, Section, Status, Theme
+from portal import caching
+
+pytestmark = pytest.mark.django_db
+
+DOCUMENT = "/documents/police/"
+
+
+def cached_view(request):
+    return HttpResponse("plain")
+
+
+@never_cache
+def uncacheable_view(request):
+    return HttpResponse("private")
+
+
+def cookie_view(request):
+    response = HttpResponse("with a cookie")
+    response.set_cookie("tracking", "1")
+    return response
+
+
+def varying_view(request):
+    response = HttpResponse("by language")
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+urlpatterns = [
+    path("t/plain/", cached_view),
+    path("t/never/", uncacheable_view),
+    path("t/cookie/", cookie_view),
+    path("t/vary/", varying_view),
+    path("", include("portal.urls")),
+]
+
+
+@pytest.fixture
+def version_file(settings, tmp_path):
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content-version"
+    return settings.PAGE_CACHE_VERSION_FILE
+
+
+def test_a_second_anonymous_request_is_answered_from_the_cache_without_queries(
+    client, django_assert_num_queries
+):
+    first = client.get(DOCUMENT)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(DOCUMENT)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_each_role_is_its_own_page(client):
+    everyone = client.get(DOCUMENT)
+    police = client.get(DOCUMENT, {"role": "police"})
+    assert police["X-Page-Cache"] == "miss"
+    assert b"Viewing as: <strong>Police</strong>" in police.content
+    assert b"Viewing as: <strong>Police</strong>" not in everyone.content
+    assert client.get(DOCUMENT, {"role": "police"})["X-Page-Cache"] == "hit"
+
+
+def test_a_section_edit_is_visible_on_the_very_next_request(client):
+    section = Section.objects.get(briefing__slug="police", slug="investigating-cse")
+    client.get(DOCUMENT)
+    section.body += "\n\nA sentence added by an editor."
+    section.save()
+    response = client.get(DOCUMENT)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"A sentence added by an editor." in response.content
+
+
+def test_a_deleted_key_message_disappears_on_the_next_request(client):
+    message = KeyMessage.objects.filter(briefing__slug="police").first()
+    anchor = f'id="{message.anchor}"'.encode()
+    assert anchor in client.get(DOCUMENT).content
+    message.delete()
+    assert anchor not in client.get(DOCUMENT).content
+
+
+def test_a_theme_added_to_a_section_shows_on_the_theme_page_next_request(client):
+    theme = Theme.objects.create(name="Testing the cache", slug="testing-the-cache")
+    section = Section.objects.get(briefing__slug="police", slug="investigating-cse")
+    url = theme.get_absolute_url()
+    assert section.heading.encode() not in client.get(url).content
+    section.themes.add(theme)  # a change to the taggit through model only
+    assert section.heading.encode() in client.get(url).content
+
+
+def test_an_audience_change_shows_on_the_role_page_next_request(client):
+    briefing = Briefing.objects.get(slug="cse-factsheet")
+    role = Role.objects.get(slug="schools")
+    client.get(role.get_absolute_url())
+    before = client.get(role.get_absolute_url())
+    assert before["X-Page-Cache"] == "hit"
+    briefing.audiences.add(role)
+    after = client.get(role.get_absolute_url())
+    assert after["X-Page-Cache"] == "miss"
+    assert after.content != before.content
+
+
+def test_unpublishing_a_document_removes_it_from_the_cached_list(client):
+    briefing = Briefing.objects.get(slug="police")
+    assert briefing.title.encode() in client.get("/documents/").content
+    briefing.status = Status.DRAFT
+    briefing.save()
+    assert briefing.title.encode() not in client.get("/documents/").content
+    assert client.get(DOCUMENT).status_code == 404
+
+
+def test_the_version_is_renewed_again_after_the_edit_commits(
+    django_capture_on_commit_callbacks, version_file
+):
+    """A reader that rendered the old rows between the edit and its commit cached them under the
+    version the edit started; the commit starts another, so that copy is never served."""
+    section = Section.objects.get(briefing__slug="police", slug="investigating-cse")
+    before = caching.current_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        section.body += "\n\nEdited."
+        section.save()
+        during = caching.current_version()
+        section.save()  # a second save in the same transaction
+    after = caching.current_version()
+    assert len(callbacks) == 1
+    assert len({before.token, during.token, after.token}) == 3
+
+
+def test_an_etag_answers_a_conditional_get_with_304_until_the_page_changes(client):
+    first = client.get(DOCUMENT)
+    etag = first["ETag"]
+    not_modified = client.get(DOCUMENT, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+    section = Section.objects.get(briefing__slug="police", slug="investigating-cse")
+    section.body += "\n\nChanged."
+    section.save()
+    changed = client.get(DOCUMENT, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_if_modified_since_answers_304_and_a_later_edit_moves_last_modified(client):
+    first = client.get(DOCUMENT)
+    assert client.get(DOCUMENT, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    time.sleep(1.01)  # HTTP dates have one-second resolution
+    Section.objects.get(briefing__slug="police", slug="investigating-cse").save()
+    again = client.get(DOCUMENT, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
+    assert again["Last-Modified"] != first["Last-Modified"]
+
+
+def test_public_pages_may_be_stored_but_must_be_revalidated_and_vary_on_the_cookie(client):
+    response = client.get(DOCUMENT)
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert directives == {"public", "max-age=0", "must-revalidate"}
+    assert response["Vary"] == "Cookie"
+    assert not response.cookies
+
+
+def test_head_is_answered_from_the_cache(client):
+    client.get(DOCUMENT)
+    response = client.head(DOCUMENT)
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_a_signed_in_reader_is_never_served_or_stored_by_the_cache(editor_client):
+    response = editor_client.get(DOCUMENT)
+    assert "X-Page-Cache" not in response
+    assert "ETag" not in response
+    assert editor_client.get(DOCUMENT).get("X-Page-Cache") is None
+    editor_client.logout()
+    assert editor_client.get(DOCUMENT)["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/healthz"])
+def test_admin_and_health_are_never_cached(client, url):
+    client.get(url)
+    assert "X-Page-Cache" not in client.get(url)
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [("/t/plain/", True), ("/t/never/", False), ("/t/cookie/", False), ("/t/vary/", False)],
+)
+def test_only_plain_public_responses_are_stored(client, url, stored):
+    client.get(url)
+    assert (client.get(url).get("X-Page-Cache") == "hit") is stored
+
+
+def test_a_404_is_not_stored(client):
+    client.get("/documents/no-such-document/")
+    response = client.get("/documents/no-such-document/")
+    assert response.status_code == 404
+    assert "X-Page-Cache" not in response
+
+
+def test_the_key_covers_host_and_query_string(rf):
+    version = caching.ContentVersion("t", 0.0, None)
+    keys = {
+        caching.page_key(rf.get(DOCUMENT), version),
+        caching.page_key(rf.get(DOCUMENT, {"role": "police"}), version),
+        caching.page_key(rf.get(DOCUMENT, HTTP_HOST="localhost"), version),
+        caching.page_key(rf.get(DOCUMENT), caching.ContentVersion("u", 0.0, None)),
+    }
+    assert len(keys) == 4
+
+
+def test_a_scheduled_publication_is_recorded_and_renews_the_version_when_due(
+    client, version_file, django_capture_on_commit_callbacks
+):
+    briefing = Briefing.objects.get(slug="police")
+    briefing.publish_from = timezone.now() + timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.save()
+    version = caching.current_version()
+    assert version.next_change == pytest.approx(briefing.publish_from.timestamp())
+    assert briefing.title.encode() not in client.get("/documents/").content
+    time.sleep(max(0.0, version.next_change - time.time()) + 0.05)
+    response = client.get("/documents/")
+    assert response["X-Page-Cache"] == "miss"
+    assert briefing.title.encode() in response.content
+    assert caching.current_version().next_change is None
+
+
+def test_a_missing_or_damaged_version_file_starts_a_new_version(version_file):
+    first = caching.current_version()
+    version_file.write_text("not json")
+    second = caching.current_version()
+    version_file.unlink()
+    third = caching.current_version()
+    assert len({first.token, second.token, third.token}) == 3
+
+
+def test_a_shared_cache_keeps_the_version_in_the_cache(settings, client, tmp_path):
+    settings.PAGE_CACHE_VERSION_STORE = "cache"
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "unused"
+    client.get(DOCUMENT)
+    assert caches["default"].get(caching.VERSION_CACHE_KEY)
+    assert client.get(DOCUMENT)["X-Page-Cache"] == "hit"
+    Section.objects.get(briefing__slug="police", slug="investigating-cse").save()
+    assert client.get(DOCUMENT)["X-Page-Cache"] == "miss"
+    assert not settings.PAGE_CACHE_VERSION_FILE.exists()
+
+
+def test_a_redis_cache_url_gives_a_redis_backend_with_its_version_in_redis(settings):
+    from portal.settings.env import env_cache
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "redis": env_cache("CACHE_URL", default="redis://127.0.0.1:6399/0"),
+    }
+    settings.PAGE_CACHE_ALIAS = "redis"
+    store = caching.version_store()
+    assert type(store) is caching.CacheVersionStore
+    assert type(store.cache).__name__ == "RedisCache"
+    # The client library is installed, so the backend can be built (no server is contacted).
+    assert store.cache._cache._client.__module__.startswith("redis")
+
+
+def test_the_test_settings_cache_locally_and_keep_the_version_in_a_file():
+    assert type(caching.version_store()) is caching.FileVersionStore
+    assert settings.PAGE_CACHE_SECONDS > 0
+
+
+def test_migrate_starts_a_new_version(version_file):
+    from django.core.management import call_command
+
+    before = caching.current_version()
+    call_command("migrate", verbosity=0)
+    assert caching.current_version().token != before.token
+
+
+def test_a_cache_that_is_down_slows_pages_but_does_not_break_them(client, monkeypatch, caplog):
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("cache server unreachable")
+
+    monkeypatch.setattr(caches["default"], "get", down)
+    monkeypatch.setattr(caches["default"], "set", down)
+    response = client.get(DOCUMENT)
+    assert response.status_code == 200
+    assert "Page cache unavailable" in caplog.text
+
+
+def test_an_edit_still_saves_when_the_version_cannot_be_written(monkeypatch, caplog):
+    def read_only(self, version):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(caching.FileVersionStore, "write", read_only)
+    section = Section.objects.get(briefing__slug="police", slug="investigating-cse")
+    section.body += "\n\nSaved anyway."
+    section.save()
+    assert "Saved anyway." in Section.objects.get(pk=section.pk).body
+    assert "Could not start a new content version" in caplog.text

@@ -1,0 +1,242 @@
+"""The search box's query language: what the reader types becomes a small tree, compiled per engine
+without ever passing their text to a query parser."""
+
+import pytest
+
+from briefings.search.postgres import compile_tsquery
+from briefings.search.query import (
+    MAX_CLAUSES,
+    AllOf,
+    AnyOf,
+    Glossary,
+    Phrase,
+    Query,
+    Term,
+    parse,
+    respell_text,
+)
+from briefings.search.service import edit_distance
+from briefings.search.sqlite import compile_fts5
+
+GLOSSARY = Glossary(
+    [
+        ("CAMHS", "Child and Adolescent Mental Health Services"),
+        ("HMIC", "Her Majesty's Inspectorate of Constabulary"),
+        ("IT", "Information Technology"),
+        ("A&E", "Accident and Emergency"),
+    ]
+)
+
+
+def test_plain_words_must_all_match_and_the_last_is_also_a_prefix():
+    query = parse("grooming online images")
+    assert query.must == (Term("grooming"), Term("online"), Term("images", prefix=True))
+    assert query.must_not == ()
+
+
+def test_the_last_word_is_not_a_prefix_once_the_reader_has_typed_a_space_after_it():
+    assert parse("grooming ").must == (Term("grooming"),)
+
+
+def test_short_last_words_are_not_prefixes_because_they_would_match_almost_everything():
+    assert parse("police ab").must == (Term("police"), Term("ab"))
+
+
+def test_a_trailing_star_asks_for_a_prefix_anywhere():
+    assert parse("exploit* police ").must == (Term("exploit", prefix=True), Term("police"))
+
+
+def test_words_are_lower_cased_and_possessives_dropped():
+    assert parse("Young Person's ").must == (Term("young"), Term("person"))
+
+
+def test_common_words_are_dropped_and_reported_so_a_typed_question_still_finds_its_answer():
+    query = parse("what if the young person will not talk to us?")
+    assert query.must == (Term("young"), Term("person"), Term("talk"))
+    assert {"what", "if", "the", "will", "not", "to", "us?"} <= set(query.dropped_stop_words)
+
+
+def test_a_query_of_only_common_words_has_nothing_to_search_for():
+    assert parse("the and of").is_empty
+
+
+def test_quoted_words_are_an_exact_phrase():
+    assert parse('"professional curiosity" police ').must == (
+        Phrase(("professional", "curiosity")),
+        Term("police"),
+    )
+
+
+def test_an_unclosed_quote_runs_to_the_end_of_the_text():
+    assert parse('police "sexual health').must == (
+        Term("police"),
+        Phrase(("sexual", "health")),
+    )
+
+
+def test_a_lone_quote_or_operator_is_not_an_error_but_nothing_to_search_for():
+    for text in ['"', '""', "-", "*", "OR", "OR OR", "- * OR", "()", "^", "{}:"]:
+        assert parse(text).is_empty, text
+
+
+def test_other_engines_operators_are_plain_text_here():
+    # Words joined by punctuation stay together, as they are in the text; AND and NOT are
+    # common words.
+    assert parse("NEAR(grooming AND online) NOT col:images ").must == (
+        Phrase(("near", "grooming")),
+        Term("online"),
+        Phrase(("col", "images")),
+    )
+
+
+def test_minus_excludes_a_word_or_a_phrase():
+    query = parse('police -schools -"sexual health" ')
+    assert query.must == (Term("police"),)
+    assert query.must_not == (Term("schools"), Phrase(("sexual", "health")))
+
+
+def test_exclusions_alone_search_for_nothing_and_say_so():
+    query = parse("-police")
+    assert query.is_empty
+    assert query.only_exclusions
+
+
+def test_or_joins_its_neighbours_and_binds_tighter_than_the_implicit_and():
+    query = parse("parents missing OR runaway ")
+    assert query.must == (Term("parents"), AnyOf((Term("missing"), Term("runaway"))))
+
+
+def test_lower_case_or_is_an_ordinary_word_and_a_dangling_or_is_ignored():
+    assert parse("missing or runaway ").must == (Term("missing"), Term("runaway"))
+    assert parse("OR missing OR ").must == (Term("missing"),)
+
+
+def test_an_or_next_to_an_exclusion_does_not_join_them():
+    query = parse("police OR -schools ")
+    assert query.must == (Term("police"),)
+    assert query.must_not == (Term("schools"),)
+
+
+def test_hyphenated_words_become_phrases_of_their_parts():
+    assert parse("multi-agency ").must == (Phrase(("multi", "agency")),)
+
+
+def test_an_acronym_also_searches_for_its_expansion():
+    query = parse("camhs", GLOSSARY)
+    assert query.must == (
+        AnyOf(
+            (Term("camhs"), Phrase(("child", "and", "adolescent", "mental", "health", "services")))
+        ),
+    )
+    assert [e.term for e in query.expansions] == ["CAMHS"]
+
+
+def test_an_expansion_typed_out_also_searches_for_its_acronym():
+    query = parse("waiting times child and adolescent mental health services", GLOSSARY)
+    assert query.must[:2] == (Term("waiting"), Term("times"))
+    assert query.must[2] == AnyOf(
+        (Term("camhs"), Phrase(("child", "and", "adolescent", "mental", "health", "services")))
+    )
+
+
+def test_an_expansion_with_a_possessive_is_recognised_whichever_apostrophe_is_typed():
+    for text in [
+        "her majesty's inspectorate of constabulary",
+        "Her Majesty’s Inspectorate of Constabulary",
+    ]:
+        query = parse(text, GLOSSARY)
+        assert query.must[0].options[0] == Term("hmic"), text
+
+
+def test_a_common_word_is_only_an_acronym_when_typed_in_capitals():
+    assert parse("is it safe ", GLOSSARY).must == (Term("safe"),)
+    assert parse("IT systems ", GLOSSARY).must[0].options[0] == Term("it")
+
+
+def test_an_acronym_with_punctuation_is_recognised():
+    query = parse("A&E", GLOSSARY)
+    assert query.must[0].options[1] == Phrase(("accident", "and", "emergency"))
+
+
+def test_an_excluded_acronym_excludes_its_expansion_too():
+    query = parse("support -CAMHS", GLOSSARY)
+    assert isinstance(query.must_not[0], AnyOf)
+    assert query.expansions == ()
+
+
+def test_long_input_is_cut_to_a_bounded_query():
+    query = parse(" ".join(f"word{i}" for i in range(2000)))
+    assert query.truncated
+    assert len(query.must) == MAX_CLAUSES
+
+
+def test_control_characters_and_emoji_never_reach_the_tree():
+    query = parse("\x00police\x02 \U0001f600 safe\u200b ")
+    assert query.words() == ("police", "safe")
+
+
+def test_a_misspelling_is_replaced_in_the_tree_and_in_the_readers_own_text():
+    query = parse('vulnerabilty "grooming proces"')
+    fixed = query.respell({"vulnerabilty": "vulnerability", "proces": "process"})
+    assert fixed.words() == ("vulnerability", "grooming", "process")
+    assert (
+        respell_text('Vulnerabilty "grooming proces"', {"vulnerabilty": "vulnerability"})
+        == 'vulnerability "grooming proces"'
+    )
+
+
+def test_closest_results_need_all_words_but_one_then_any():
+    query = parse("alpha beta gamma ")
+    assert query.all_but_one().must == (
+        AnyOf(
+            (
+                AllOf((Term("beta"), Term("gamma"))),
+                AllOf((Term("alpha"), Term("gamma"))),
+                AllOf((Term("alpha"), Term("beta"))),
+            )
+        ),
+    )
+    assert query.relaxed().must == (AnyOf((Term("alpha"), Term("beta"), Term("gamma"))),)
+
+
+@pytest.mark.parametrize(
+    ("word", "other", "distance"),
+    [
+        ("grooming", "grooming", 0),
+        ("groming", "grooming", 1),
+        ("recieve", "receive", 1),
+        ("abc", "xyz", 3),
+    ],
+)
+def test_edit_distance_counts_a_swap_of_neighbours_as_one_edit(word, other, distance):
+    assert edit_distance(word, other) == distance
+
+
+def test_fts5_compilation_quotes_every_word_and_uses_only_fts5_operators():
+    query = Query(
+        must=(
+            Term("police"),
+            AnyOf((Term("missing"), Phrase(("going", "missing")))),
+            Term("expl", prefix=True),
+        ),
+        must_not=(Term("schools"),),
+    )
+    assert compile_fts5(query) == (
+        '("police" AND ("missing" OR "going missing") AND ("expl" OR "expl" *)) NOT "schools"'
+    )
+
+
+def test_tsquery_compilation_quotes_every_lexeme_and_uses_only_tsquery_operators():
+    query = Query(
+        must=(Term("police"), AnyOf((Term("missing"), Phrase(("going", "missing", "on"))))),
+        must_not=(Phrase(("sexual", "health"), prefix=True),),
+    )
+    assert compile_tsquery(query) == (
+        "'police' & ('missing' | ('going' <-> 'missing' <-> 'on')) & !('sexual' <-> 'health':*)"
+    )
+
+
+@pytest.mark.parametrize("compile_", [compile_fts5, compile_tsquery])
+def test_a_word_that_is_not_letters_and_digits_is_refused_rather_than_compiled(compile_):
+    with pytest.raises(ValueError, match="unsafe"):
+        compile_(Query(must=(Term('x" OR "y'),)))
