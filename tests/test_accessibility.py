@@ -2,17 +2,11 @@
 and at 320 px wide, and the core journey works with the keyboard alone."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from .axe_support import axe_violations
 
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
 PAGES = [
     "/",
     "/roles/police/",
@@ -30,19 +24,11 @@ PAGES = [
 ]
 
 
-def audit(page):
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-    ]
-
-
 def test_every_page_type_passes_axe(live_portal, page):
     failures = {}
     for path in PAGES:
         page.goto(live_portal.url + path)
-        problems = audit(page)
+        problems = axe_violations(page)
         if problems:
             failures[path] = problems
     assert failures == {}
@@ -58,7 +44,7 @@ def test_pages_fit_a_320_pixel_screen_without_sideways_scrolling(live_portal, br
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, path
-            assert audit(page) == [], path
+            assert axe_violations(page) == [], path
     finally:
         context.close()
 

@@ -4,37 +4,23 @@ A document page with "Updates to this page", and an editor's preview of a draft 
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group, User
 
 from briefings.editorial_models import ChangeNote
 from briefings.models import Briefing, Section, Status
 
+from .axe_support import axe_violations
+
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
 PASSWORD = "a-long-editor-password"
-
-
-def _violations(page):
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-    ]
 
 
 def test_a_document_with_updates_passes_axe_and_its_updates_are_reachable(live_portal, page):
     briefing = Briefing.objects.get(slug="police")
     ChangeNote.objects.create(briefing=briefing, note="Added advice on recording contact.")
     page.goto(live_portal.url + "/documents/police/")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Updates to this page").click()
     assert page.url.endswith("#updates")
     assert page.locator("#updates").is_visible()
@@ -59,6 +45,6 @@ def test_an_editors_preview_of_a_draft_passes_axe(live_portal, page):
     banner = page.get_by_role("region", name="Preview")
     assert banner.is_visible()
     assert "readers cannot see it yet" in banner.inner_text()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.goto(f"{live_portal.url}/preview/documents/police/{section.slug}/")
-    assert _violations(page) == []
+    assert axe_violations(page) == []

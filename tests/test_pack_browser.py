@@ -5,20 +5,13 @@ axe-clean (WCAG 2.2 AA and best practice)."""
 from importlib import import_module
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from briefings.pack_models import Pack
+from tests.axe_support import axe_violations
 from tests.packs_support import PASSWORD, make_trainer, section
 
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
 
 FOCUSED_NAME = """() => {
   const el = document.activeElement;
@@ -29,12 +22,7 @@ FOCUSED_NAME = """() => {
 
 
 def assert_axe_clean(page):
-    results = Axe().run(page, options=AXE_OPTIONS)
-    violations = [
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-    ]
-    assert violations == [], page.url
+    assert axe_violations(page) == [], page.url
 
 
 def focused(page):

@@ -2,17 +2,11 @@
 at 320 px, and a search can be made and a result opened with the keyboard alone."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from .axe_support import axe_violations
 
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
 STATES = [
     "/search/",
     "/search/?q=missing",
@@ -25,20 +19,12 @@ STATES = [
 ]
 
 
-def violations(page):
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-    ]
-
-
 def test_every_state_of_the_search_page_passes_axe(live_portal, page):
     failures = {}
     for path in STATES:
         response = page.goto(live_portal.url + path)
         assert response.status == 200, path
-        problems = violations(page)
+        problems = axe_violations(page)
         if problems:
             failures[path] = problems
     assert failures == {}
@@ -53,7 +39,7 @@ def test_results_and_filters_fit_a_320_pixel_screen(live_portal, browser):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0
-        assert violations(page) == []
+        assert axe_violations(page) == []
     finally:
         context.close()
 
