@@ -399,6 +399,7 @@ class Importer:
         saved = {}
         for order, sec in enumerate(data.sections):
             obj = existing.get(sec.key) or Section(briefing=briefing, key=sec.key)
+            is_new = obj.pk is None
             slug = sec.slug or slugify(sec.heading)[:120] or sec.key
             parent = saved.get(sec.parent_key)
             values = {
@@ -414,7 +415,7 @@ class Importer:
             ):
                 obj.save(resolver=resolver)
                 self.report.updated["sections (re-rendered)"] += 1
-            self._set_themes(obj, sec.themes, themes, "section themes")
+            self._set_themes(obj, sec.themes, themes, "section themes", is_new)
             saved[sec.key] = obj
         for key, obj in existing.items():
             if key not in saved:
@@ -427,20 +428,22 @@ class Importer:
         for order, msg in enumerate(data.key_messages):
             wanted.add(msg.key)
             obj = existing.get(msg.key) or KeyMessage(briefing=briefing, key=msg.key)
+            is_new = obj.pk is None
             self._save_if_changed(
                 obj, {"text": msg.text, "order": order}, "key messages", resolver=resolver
             )
-            self._set_themes(obj, msg.themes, themes, "key message themes")
+            self._set_themes(obj, msg.themes, themes, "key message themes", is_new)
         for key, obj in existing.items():
             if key not in wanted:
                 obj.delete()
                 self.report.deleted["key messages"] += 1
 
-    def _set_themes(self, obj, slugs, themes, kind):
-        current = sorted(t.slug for t in obj.themes.all())
+    def _set_themes(self, obj, slugs, themes, kind, is_new=False):
+        current = [] if is_new else sorted(t.slug for t in obj.themes.all())
         if current != sorted(slugs):
             obj.themes.set([themes[s] for s in slugs])
-            self.report.updated[kind] += 1
+            # A new section's themes are part of creating it, not an update.
+            (self.report.created if is_new else self.report.updated)[kind] += 1
 
 
 class _CachedResolver:
