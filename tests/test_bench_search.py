@@ -15,7 +15,7 @@ ROW = {
     "search_max": 6.0,
     "page_p50": 4.0,
     "page_p95": 7.0,
-    "queries": [("`missing`", 34, 2.5)],
+    "queries": [("`missing`", (34, False), 2.5), ("`young people`", (1000, True), 9.5)],
 }
 
 
@@ -32,6 +32,8 @@ def test_it_creates_the_file_with_an_introduction(tmp_path):
     assert START in text
     assert END in text
     assert "| 1 | 285 | 3.0 | 5.0 | 6.0 | 4.0 | 7.0 |" in text
+    assert "| `missing` | 34 | 2.5 |" in text
+    assert "| `young people` | 1,000+ | 9.5 |" in text
 
 
 def test_it_replaces_only_its_own_section_of_the_file(tmp_path):

@@ -30,6 +30,15 @@ def test_every_state_of_the_search_page_passes_axe(live_portal, page):
     assert failures == {}
 
 
+def test_a_search_beyond_the_exact_limit_passes_axe(live_portal, page, settings):
+    # The live server runs in this process, so the lowered limit reaches it.
+    settings.SEARCH_EXACT_LIMIT = 10
+    response = page.goto(live_portal.url + "/search/?q=young&role=police")
+    assert response.status == 200
+    assert "More than 10 results" in page.content()
+    assert axe_violations(page) == []
+
+
 def test_results_and_filters_fit_a_320_pixel_screen(live_portal, browser):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()

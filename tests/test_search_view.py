@@ -62,6 +62,12 @@ def test_matched_words_are_marked_in_the_title_and_snippet_including_other_forms
     assert any("<mark>disruption</mark>" in h.snippet.lower() for h in stemmed.hits)
 
 
+def test_the_last_word_as_a_prefix_still_finds_other_forms_of_the_whole_word(client):
+    whole, prefix = outcome_of(q="disrupting "), outcome_of(q="disrupting")
+    assert prefix.total >= whole.total > 0
+    assert any("<mark>disruption</mark>" in h.snippet.lower() for h in prefix.hits)
+
+
 def test_a_key_message_links_to_its_place_in_the_document(client):
     outcome = outcome_of(q="minority approach police directly", kind="key-message")
     assert outcome.hits[0].url == "/documents/police/#km-km-few-approach-police"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
@@ -41,6 +42,13 @@ MARK_END = "\x03"
 ELLIPSIS = "…"
 
 FACETS = ("kind", "document", "role", "theme")
+# Options listed per facet, the most results first (and the chosen one): a list of hundreds of
+# links helps nobody choose.
+FACET_OPTIONS = 12
+# Which filter's facet set the page's set is taken from, when several filters are chosen: the
+# broadest filters first, so that the set (under the narrower ones) is most often small enough
+# to have been read whole.
+PARENT_ORDER = ("kind", "role", "document", "theme")
 
 # A prior per kind of result, multiplied into the score: a reference or glossary entry is short,
 # so length normalisation alone would let it outrank the passage that discusses the subject.
@@ -90,12 +98,10 @@ class RawResult:
     hits: list[RawHit]
     facets: dict[str, list[FacetCount]]
     everyone: int  # matches with no document (glossary terms): shown whatever the role filter
-    total: int = 0  # matches under every filter
-
-
-def total_under(kinds: list[FacetCount], kind: str) -> int:
-    """The kind facet is counted under every filter but its own, so it gives the total too."""
-    return sum(f.count for f in kinds if not kind or f.value == kind)
+    sizes: dict[str, int] = field(default_factory=dict)  # rows read per set (see search())
+    total: int = 0  # matches under every filter, at most the exact limit
+    capped: bool = False  # more matched than the exact limit: the total is a lower bound
+    capped_facets: set[str] = field(default_factory=set)  # facets counted from capped sets
 
 
 # Every branch of the statement returns these columns; each fills the ones it needs.
@@ -170,6 +176,9 @@ class SearchBackend:
         """Create the full-text structures (migration 0004)."""
         raise NotImplementedError
 
+    def reinstall(self, schema_editor):
+        """Recreate structures whose options have changed (a later migration); by default none."""
+
     def uninstall(self, schema_editor):  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -192,10 +201,6 @@ class SearchBackend:
     def compile(self, query: Query) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def match_sql(self, t: Tables) -> str:
-        """SELECT id, score FROM the rows matching the compiled query (one %s parameter)."""
-        raise NotImplementedError  # pragma: no cover
-
     def hits_sql(self, t: Tables, select: str) -> str:
         """The page's rows with highlights: FROM page p JOIN entry e ... (one %s parameter)."""
         raise NotImplementedError  # pragma: no cover
@@ -212,22 +217,22 @@ class SearchBackend:
 
     def filter_sql(self, t: Tables, name: str) -> str:
         if name == "kind":
-            return "f.kind = %s"
+            return "e.kind = %s"
         if name == "document":
-            return f"f.briefing_id IN (SELECT b.id FROM {t.briefing} b WHERE b.slug = %s)"
+            return f"e.briefing_id IN (SELECT b.id FROM {t.briefing} b WHERE b.slug = %s)"
         if name == "role":
             # Glossary terms belong to no document, so they are for every role.
             return (
-                "(f.briefing_id IS NULL OR f.briefing_id IN ("
+                "(e.briefing_id IS NULL OR e.briefing_id IN ("
                 f"SELECT a.briefing_id FROM {t.audiences} a JOIN {t.role} r ON r.id = a.role_id "
                 "WHERE r.slug = %s))"
             )
         if name == "theme":
             return (
-                "(f.section_id IN ("
+                "(e.section_id IN ("
                 f"SELECT ts.content_object_id FROM {t.themed_section} ts "
                 f"JOIN {t.theme} th ON th.id = ts.tag_id WHERE th.slug = %s) "
-                "OR (f.kind = 'key-message' AND f.object_id IN ("
+                "OR (e.kind = 'key-message' AND e.object_id IN ("
                 f"SELECT tk.content_object_id FROM {t.themed_key_message} tk "
                 f"JOIN {t.theme} th ON th.id = tk.tag_id WHERE th.slug = %s)))"
             )
@@ -246,6 +251,24 @@ class SearchBackend:
         """A condition true when row e matches one compiled clause (one %s parameter)."""
         raise NotImplementedError  # pragma: no cover
 
+    def count_sql(self, t: Tables, limit: int) -> str:
+        """SELECT count(*) AS n of the rows matching a compiled query, published or not,
+        counting no further than `limit`."""
+        raise NotImplementedError  # pragma: no cover
+
+    def scan_sql(self, t: Tables) -> tuple[str, str, str]:
+        """(FROM, match condition, score) reading entry rows as e; one %s in FROM or condition."""
+        raise NotImplementedError  # pragma: no cover
+
+    def tiers(self, query: Query) -> tuple[str, str]:
+        """The query split in two compiled queries: rows whose heading or key message holds
+        one of its words or phrases, then the others."""
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def exact_limit(self) -> int:
+        return settings.SEARCH_EXACT_LIMIT
+
     def search(
         self,
         query: Query,
@@ -259,107 +282,154 @@ class SearchBackend:
 
         With `coverage` (the clauses of a query relaxed to "any of the words"), rows that match
         more of the clauses come first, then the best scores.
+
+        The work is bounded: when more than `exact_limit` rows match the words (before the
+        published check and the filters), only the first `exact_limit` + 1 rows that pass are
+        read, those whose heading or key message holds the words first, and the page, the total
+        and the facet counts are taken from them (RawResult.capped says so). Ranking and
+        counting every match of a broad word in a large collection costs time in proportion to
+        the matches; this keeps a search's cost the same whatever the size of the collection.
         """
         now = now or timezone.now()
         t = self.tables
+        cap = self.exact_limit
         compiled = self.compile(query)
-
-        # Visibility is decided here, from the live rows, exactly as BriefingQuerySet.published()
-        # and SectionQuerySet.published() decide it (tests/test_search_view.py holds the two
-        # together). Joins cost one index lookup per match; an IN (published ids) subquery would
-        # read every section of the site on every search.
-        sql = [
-            "WITH f AS MATERIALIZED (",
-            "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position,",
-            f"m.score * {_prior_sql()} AS score,",
-            self.coverage_sql(t, len(coverage)) + " AS coverage",
-            f"FROM ({self.match_sql(t)}) m JOIN {t.entry} e ON e.id = m.id",
-            f"LEFT JOIN {t.briefing} vb ON vb.id = e.briefing_id",
-            f"LEFT JOIN {t.section} vs ON vs.id = e.section_id",
-            f"LEFT JOIN {t.section} vp ON vp.id = vs.parent_id",
-            "WHERE (e.briefing_id IS NULL OR (vb.status = %s",
-            "AND (vb.publish_from IS NULL OR vb.publish_from <= %s)))",
-            "AND (e.section_id IS NULL OR (vs.status = %s",
-            "AND (vs.parent_id IS NULL OR vp.status = %s)))",
-            "),",
-        ]
+        strong, weak = self.tiers(query)
+        coverage_params = [self.compile(Query(must=(clause,))) for clause in coverage]
         published = str(Status.PUBLISHED)
-        params = [
-            *(self.compile(Query(must=(clause,))) for clause in coverage),
-            compiled,
+        visible_params = [
             published,
             self.connection.ops.adapt_datetimefield_value(now),
             published,
             published,
         ]
+        source, condition, score = self.scan_sql(t)
+        # Visibility is decided here, from the live rows, exactly as BriefingQuerySet.published()
+        # and SectionQuerySet.published() decide it (tests/test_search_view.py holds the two
+        # together). Joins cost one index lookup per row read.
+        scan = " ".join(
+            [
+                "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position,",
+                f"{score} * {_prior_sql()} AS score,",
+                self.coverage_sql(t, len(coverage)) + " AS coverage",
+                f"FROM {source}",
+                f"LEFT JOIN {t.briefing} vb ON vb.id = e.briefing_id",
+                f"LEFT JOIN {t.section} vs ON vs.id = e.section_id",
+                f"LEFT JOIN {t.section} vp ON vp.id = vs.parent_id",
+                f"WHERE {condition}",
+                "AND (e.briefing_id IS NULL OR (vb.status = %s",
+                "AND (vb.publish_from IS NULL OR vb.publish_from <= %s)))",
+                "AND (e.section_id IS NULL OR (vs.status = %s",
+                "AND (vs.parent_id IS NULL OR vp.status = %s)))",
+            ]
+        )
+        sql = [f"WITH raw AS MATERIALIZED ({self.count_sql(t, cap + 1)}),"]
+        params = [compiled]
 
-        where, where_params = self.where(t, filters)
+        # One set of rows per distinct combination of filters: the page's (every filter) and,
+        # for each facet, every filter but its own. Without filters they are all one. The
+        # facets' sets come first, so that the page's can be taken from one of them.
+        names: dict[tuple, str] = {}
+        sets: dict[str | None, str] = {}
+        active = filters.active()
+        for skip in (*FACETS, None):
+            where, where_params = self.where(t, filters, skip=skip)
+            key = (where, tuple(where_params))
+            if key not in names:
+                names[key] = name = f"c{len(names)}"
+                # Exactly one of the three reads runs: the whole match when it is small, else
+                # the strong tier, then the weak one until the limit is reached.
+                reads, read_params = [], []
+                for expression, test in ((compiled, "<="), (strong, ">"), (weak, ">")):
+                    reads.append(f"{scan} AND {where} AND (SELECT n FROM raw) {test} {cap}")
+                    read_params += [*coverage_params, expression, *visible_params, *where_params]
+                parent = next((f for f in PARENT_ORDER if f in active), None)
+                if skip is None and len(active) > 1:
+                    # Two filters or more: when the set without one of them was read whole,
+                    # the page's set is that set under the last filter, and the match is not
+                    # read again (under a selective filter, each read covers every match).
+                    whole = f"(SELECT COUNT(*) FROM {sets[parent]}) <= {cap}"
+                    reads = [
+                        f"SELECT * FROM {sets[parent]} e "
+                        f"WHERE {self.filter_sql(t, parent)} AND {whole}",
+                        *(f"{read} AND NOT {whole}" for read in reads),
+                    ]
+                    read_params = [active[parent]] * (2 if parent == "theme" else 1) + read_params
+                params += read_params
+                sql.append(
+                    f"{name} AS MATERIALIZED (SELECT * FROM ("
+                    + " UNION ALL ".join(reads)
+                    + f") s LIMIT {cap + 1}),"
+                )
+            sets[skip] = names[key]
+
         sql += [
-            "page AS MATERIALIZED (SELECT f.* FROM f",
-            f"WHERE {where}",
+            f"page AS MATERIALIZED (SELECT * FROM {sets[None]} f",
             "ORDER BY f.coverage DESC, f.score, COALESCE(f.briefing_id, 0), f.position, f.id",
             "LIMIT %s OFFSET %s)",
         ]
-        params += [*where_params, limit, offset]
+        # Never past the limit: the one row read beyond it only tells that there are more.
+        params += [max(0, min(limit, cap - offset)), offset]
 
-        branches = []
+        branches = [
+            "SELECT "
+            + _select({"row_type": "'size'", "value": f"'{name}'", "n": "COUNT(*)"})
+            + f" FROM {name}"
+            for name in names.values()
+        ]
+        kind_columns = {"row_type": "'kind'", "value": "f.kind", "n": "COUNT(*)"}
+        branches.append(f"SELECT {_select(kind_columns)} FROM {sets['kind']} f GROUP BY f.kind")
 
-        def branch(columns, rest, skip=None, repeat=1):
-            w, p = self.where(t, filters, skip=skip)
-            branches.append(f"SELECT {_select(columns)} {rest.format(where=w)}")
-            params.extend(p * repeat)
-
-        branch(
-            {"row_type": "'kind'", "value": "f.kind", "n": "COUNT(*)"},
-            "FROM f WHERE {where} GROUP BY f.kind",
-            skip="kind",
-        )
         # Facets over documents and roles count per document first, so the joins to labels and
         # audiences run once per document rather than once per match.
-        per_document = (
-            "(SELECT f.briefing_id, COUNT(*) AS n FROM f WHERE {where} GROUP BY f.briefing_id) x"
+        def per_document(name):
+            return f"(SELECT f.briefing_id, COUNT(*) AS n FROM {name} f GROUP BY f.briefing_id) x"
+
+        document_columns = {
+            "row_type": "'document'",
+            "value": "b.slug",
+            "label": "COALESCE(NULLIF(b.series_title, ''), b.title)",
+            "n": "x.n",
+        }
+        # Only the documents the page lists (most results first, and the chosen one): a large
+        # collection can have hundreds.
+        branches.append(
+            f"SELECT * FROM (SELECT {_select(document_columns)} "
+            f"FROM {per_document(sets['document'])} JOIN {t.briefing} b ON b.id = x.briefing_id "
+            f"ORDER BY CASE WHEN b.slug = %s THEN 0 ELSE 1 END, x.n DESC, label, b.id "
+            f"LIMIT {FACET_OPTIONS + 1}) d"
         )
-        branch(
-            {
-                "row_type": "'document'",
-                "value": "b.slug",
-                "label": "COALESCE(NULLIF(b.series_title, ''), b.title)",
-                "n": "x.n",
-            },
-            f"FROM {per_document} JOIN {t.briefing} b ON b.id = x.briefing_id",
-            skip="document",
+        params.append(filters.document)
+        role_columns = {
+            "row_type": "'role'",
+            "value": "r.slug",
+            "label": "r.name",
+            "sort": f"r.{t.order}",
+            "n": "SUM(x.n)",
+        }
+        branches.append(
+            f"SELECT {_select(role_columns)} FROM {per_document(sets['role'])} "
+            f"JOIN {t.audiences} a ON a.briefing_id = x.briefing_id "
+            f"JOIN {t.role} r ON r.id = a.role_id GROUP BY r.slug, r.name, r.{t.order}"
         )
-        branch(
-            {
-                "row_type": "'role'",
-                "value": "r.slug",
-                "label": "r.name",
-                "sort": f"r.{t.order}",
-                "n": "SUM(x.n)",
-            },
-            f"FROM {per_document} JOIN {t.audiences} a ON a.briefing_id = x.briefing_id "
-            f"JOIN {t.role} r ON r.id = a.role_id GROUP BY r.slug, r.name, r.{t.order}",
-            skip="role",
-        )
-        branch(
-            {"row_type": "'everyone'", "n": "COUNT(*)"},
-            "FROM f WHERE f.briefing_id IS NULL AND {where}",
-            skip="role",
+        everyone_columns = {"row_type": "'everyone'", "n": "COUNT(*)"}
+        branches.append(
+            f"SELECT {_select(everyone_columns)} FROM {sets['role']} f WHERE f.briefing_id IS NULL"
         )
         # A section's quotes carry the section's themes; a match is counted once per theme.
         # Counted by theme id, then labelled: the join to the themes runs once per theme.
-        branch(
-            {"row_type": "'theme'", "value": "th.slug", "label": "th.name", "n": "z.n"},
+        theme_columns = {"row_type": "'theme'", "value": "th.slug", "label": "th.name", "n": "z.n"}
+        themed = sets["theme"]
+        branches.append(
+            f"SELECT {_select(theme_columns)} "
             "FROM (SELECT x.tag_id, SUM(x.n) AS n FROM ("
-            f"SELECT ts.tag_id, y.n FROM (SELECT f.section_id, COUNT(*) AS n FROM f "
-            "WHERE f.section_id IS NOT NULL AND {where} GROUP BY f.section_id) y "
+            f"SELECT ts.tag_id, y.n FROM (SELECT f.section_id, COUNT(*) AS n FROM {themed} f "
+            "WHERE f.section_id IS NOT NULL GROUP BY f.section_id) y "
             f"JOIN {t.themed_section} ts ON ts.content_object_id = y.section_id "
             "UNION ALL "
-            f"SELECT tk.tag_id, 1 FROM f JOIN {t.themed_key_message} tk "
-            "ON tk.content_object_id = f.object_id WHERE f.kind = 'key-message' AND {where}"
-            f") x GROUP BY x.tag_id) z JOIN {t.theme} th ON th.id = z.tag_id",
-            skip="theme",
-            repeat=2,
+            f"SELECT tk.tag_id, 1 FROM {themed} f JOIN {t.themed_key_message} tk "
+            "ON tk.content_object_id = f.object_id WHERE f.kind = 'key-message'"
+            f") x GROUP BY x.tag_id) z JOIN {t.theme} th ON th.id = z.tag_id"
         )
         # The roles of the documents on this page, to show beside each hit.
         branches.append(
@@ -396,7 +466,7 @@ class SearchBackend:
             **self.highlight_columns(),
         }
         branches.append(self.hits_sql(t, _select(hit_columns)))
-        params.append(compiled)
+        params.append(self.compile(query.marking()))
 
         sql.append(" UNION ALL ".join(branches))
         statement = "\n".join(sql)
@@ -405,7 +475,10 @@ class SearchBackend:
             names = [c[0] for c in cursor.description]
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         result = self._result(rows)
-        result.total = total_under(result.facets["kind"], filters.kind)
+        sizes = result.sizes
+        result.total = min(sizes[sets[None]], cap)
+        result.capped = sizes[sets[None]] > cap
+        result.capped_facets = {name for name in FACETS if sizes[sets[name]] > cap}
         return result
 
     def coverage_sql(self, t: Tables, clauses: int) -> str:
@@ -429,7 +502,7 @@ class SearchBackend:
     @staticmethod
     def _result(rows) -> RawResult:
         facets = {name: [] for name in FACETS}
-        hits, audiences, everyone = [], {}, 0
+        hits, audiences, everyone, sizes = [], {}, 0, {}
         for row in rows:
             kind = row["row_type"]
             if kind == "hit":
@@ -463,6 +536,8 @@ class SearchBackend:
                 )
             elif kind == "everyone":
                 everyone = row["n"]
+            elif kind == "size":
+                sizes[row["value"]] = row["n"]
             else:
                 facets[kind].append(
                     FacetCount(row["value"] or "", row["label"] or "", row["n"], row["sort"] or 0)
@@ -473,7 +548,7 @@ class SearchBackend:
             by_slug[briefing_id] = [(slug, name) for _, slug, name in sorted(roles)]
         for hit in hits:
             hit.roles = by_slug.get(hit.sort_key[2], [])
-        return RawResult(hits=hits, facets=facets, everyone=everyone)
+        return RawResult(hits=hits, facets=facets, everyone=everyone, sizes=sizes)
 
     def prelude(self, role_slug: str) -> tuple[dict | None, list[tuple[str, str]]]:
         """The reader's role and the glossary, in one query, before the search proper."""

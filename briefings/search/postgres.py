@@ -68,24 +68,27 @@ UNDO = [
 ]
 
 
-def _lexemes(words, prefix=False) -> str:
+def _lexemes(words, prefix=False, weights="") -> str:
     if not each_word_is_safe(words):
         raise ValueError("unsafe word in query tree")
-    quoted = [f"'{w}'" for w in words]
+    labels = [weights] * len(words)
     if prefix:
-        quoted[-1] += ":*"
+        labels[-1] = "*" + weights
+    quoted = [
+        f"'{w}':{label}" if label else f"'{w}'" for w, label in zip(words, labels, strict=True)
+    ]
     return " <-> ".join(quoted)
 
 
-def _node(node) -> str:
+def _node(node, weights="") -> str:
     if isinstance(node, Term):
-        return _lexemes([node.word], node.prefix)
+        return _lexemes([node.word], node.prefix, weights)
     if isinstance(node, Phrase):
-        return "(" + _lexemes(node.words_, node.prefix) + ")"
+        return "(" + _lexemes(node.words_, node.prefix, weights) + ")"
     if isinstance(node, AnyOf):
-        return "(" + " | ".join(_node(o) for o in node.options) + ")"
+        return "(" + " | ".join(_node(o, weights) for o in node.options) + ")"
     if isinstance(node, AllOf):
-        return "(" + " & ".join(_node(p) for p in node.parts) + ")"
+        return "(" + " & ".join(_node(p, weights) for p in node.parts) + ")"
     raise TypeError(node)
 
 
@@ -93,6 +96,14 @@ def compile_tsquery(query: Query) -> str:
     """The to_tsquery() text for a query tree: quoted lexemes and operators only."""
     parts = [_node(n) for n in query.must] + [f"!{_node(n)}" for n in query.must_not]
     return " & ".join(parts)
+
+
+def tiers_tsquery(query: Query) -> tuple[str, str]:
+    """The rows where the query matches within the heading and key message (weights A and B)
+    alone, then the other rows it matches."""
+    must = "(" + " & ".join(_node(n, weights="AB") for n in query.must) + ")"
+    negatives = "".join(f" & !{_node(n)}" for n in query.must_not)
+    return f"{must}{negatives}", f"({compile_tsquery(query)}) & !{must}"
 
 
 def _options(whole=False) -> str:
@@ -161,11 +172,20 @@ class PostgresBackend(SearchBackend):
     def compile(self, query: Query) -> str:
         return compile_tsquery(query)
 
-    def match_sql(self, t) -> str:
+    def tiers(self, query: Query) -> tuple[str, str]:
+        return tiers_tsquery(query)
+
+    def count_sql(self, t, limit: int) -> str:
         return (
-            f"SELECT e.id, -ts_rank_cd('{WEIGHTS}'::float4[], e.{VECTOR}, q.query, "
-            f"{NORMALISATION}) AS score FROM {t.entry} e, "
-            f"(SELECT to_tsquery('{CONFIG}', %s) AS query) q WHERE e.{VECTOR} @@ q.query"
+            f"SELECT count(*) AS n FROM (SELECT 1 FROM {t.entry} e "
+            f"WHERE e.{VECTOR} @@ to_tsquery('{CONFIG}', %s) LIMIT {limit}) m"
+        )
+
+    def scan_sql(self, t):
+        return (
+            f"{t.entry} e CROSS JOIN (SELECT to_tsquery('{CONFIG}', %s) AS query) q",
+            f"e.{VECTOR} @@ q.query",
+            f"-ts_rank_cd('{WEIGHTS}'::float4[], e.{VECTOR}, q.query, {NORMALISATION})",
         )
 
     def clause_sql(self, t) -> str:

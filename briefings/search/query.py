@@ -139,6 +139,40 @@ class Query:
         """The positive words, in order: what a spelling suggestion may replace."""
         return tuple(w for node in self.must for w in node.words())
 
+    def leaves(self) -> tuple[Term | Phrase, ...]:
+        """Each positive word and phrase once, in order, out of any OR or grouping."""
+        found: dict[Term | Phrase, None] = {}
+
+        def walk(node):
+            if isinstance(node, AnyOf | AllOf):
+                for child in node.options if isinstance(node, AnyOf) else node.parts:
+                    walk(child)
+            else:
+                found[node] = None
+
+        for node in self.must:
+            walk(node)
+        return tuple(found)
+
+    def terms(self) -> tuple[Term, ...]:
+        """Each positive word once, in order, out of any phrase; the last word of a phrase
+        searched as a prefix stays one."""
+        found: dict[Term, None] = {}
+        for leaf in self.leaves():
+            if isinstance(leaf, Phrase):
+                last = len(leaf.words_) - 1
+                for i, word in enumerate(leaf.words_):
+                    found[Term(word, prefix=leaf.prefix and i == last)] = None
+            else:
+                found[leaf] = None
+        return tuple(found)
+
+    def marking(self) -> Query:
+        """Any of the positive words and phrases: what a result's highlights mark. It marks the
+        same words as the query itself, and costs far less to look up per result than a query
+        that repeats them (as the closest-results searches do)."""
+        return Query(must=(AnyOf(self.leaves()),))
+
     def all_but_one(self) -> Query:
         """All the clauses but one, whichever one: the closest results when nothing matches."""
         if len(self.must) < 3:

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from briefings.models import Role, SearchEntry
 
-from .backends import MARK_END, MARK_START, Filters, RawHit, RawResult, backend_for
+from .backends import FACET_OPTIONS, MARK_END, MARK_START, Filters, RawHit, RawResult, backend_for
 from .query import STOP_WORDS, Glossary, Query, parse, respell_text
 
 PAGE_SIZE = 10
@@ -35,7 +35,6 @@ KIND_PLURALS = {
     "reference": "References",
     "glossary": "Glossary terms",
 }
-MAX_THEMES_SHOWN = 12
 ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
 
 
@@ -127,6 +126,7 @@ class Facet:
     options: list[FacetOption]
     clear_url: str | None  # set when a value is selected
     everyone_label: str
+    capped: bool = False  # counted from the first matches only: each count is a lower bound
 
 
 @dataclass
@@ -151,6 +151,7 @@ class Outcome:
     query: Query | None = None
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    capped: bool = False  # more than `total` matched; the page ranks the first `total` read
     facets: list[Facet] = field(default_factory=list)
     suggestion: str | None = None
     suggestion_url: str | None = None
@@ -162,6 +163,13 @@ class Outcome:
     next_url: str | None = None
     first_shown: int = 0
     last_shown: int = 0
+
+    @property
+    def results_phrase(self) -> str:
+        """ "25 results", or "more than 1,000 results" when the search stopped counting."""
+        if self.capped:
+            return f"more than {self.total:,} results"
+        return f"{self.total:,} result{'' if self.total == 1 else 's'}"
 
     @property
     def searched(self):
@@ -221,8 +229,14 @@ def to_hit(raw: RawHit, links: Links) -> Hit:
     )
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance with adjacent transpositions ("recieve" is one edit from "receive")."""
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance with adjacent transpositions ("recieve" is one edit from "receive").
+
+    With `limit`, any distance over it comes back as limit + 1, found as soon as it is certain:
+    most of the vocabulary a suggestion reads is far from the word.
+    """
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous2, previous = None, list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
@@ -232,8 +246,16 @@ def edit_distance(a: str, b: str) -> int:
             if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 value = min(value, previous2[j - 2] + 1)
             current.append(value)
+        if limit is not None and min(current) > limit and min(previous) > limit:
+            # Every later cell descends from one of these two rows (a transposition reaches
+            # back two), so none can come back under the limit.
+            return limit + 1
         previous2, previous = previous, current
-    return previous[-1]
+    return previous[-1] if limit is None else min(previous[-1], limit + 1)
+
+
+def _shared_letters(word: str) -> int:
+    return 1 if len(word) < 6 else 2 if len(word) < 9 else 3
 
 
 def suggest(backend, query: Query) -> dict[str, str]:
@@ -250,9 +272,10 @@ def suggest(backend, query: Query) -> dict[str, str]:
         words = [w for w in words if w not in known]
     if not words:
         return {}
-    # Candidates share the word's first letters (two for a longer word), which keeps the
-    # vocabulary read small on a large index; a slip in the first letters goes unsuggested.
-    windows = sorted({(w[: 2 if len(w) >= 6 else 1], len(w) - 2, len(w) + 2) for w in words})
+    # Candidates share the word's first letters (two for a longer word, three for a long one),
+    # which keeps the vocabulary read small on a large index (it counts the rows of every word
+    # it reads); a slip in the first letters goes unsuggested.
+    windows = sorted({(w[: _shared_letters(w)], len(w) - 2, len(w) + 2) for w in words})
     vocabulary = backend.vocabulary(windows)
     corrections = {}
     for word in words:
@@ -261,13 +284,18 @@ def suggest(backend, query: Query) -> dict[str, str]:
         for candidate, rows in vocabulary.items():
             if candidate in STOP_WORDS:
                 continue
-            distance = edit_distance(word, candidate)
+            distance = edit_distance(word, candidate, limit=allowed)
             if distance <= allowed:
                 ratio = difflib.SequenceMatcher(None, word, candidate).ratio()
                 candidates.append((distance, -rows, -ratio, candidate))
         if candidates:
             corrections[word] = min(candidates)[3]
     return corrections
+
+
+def _shown(counts, selected: str):
+    ranked = sorted(counts, key=lambda c: (-c.count, c.label))
+    return ranked[:FACET_OPTIONS] + [c for c in ranked[FACET_OPTIONS:] if c.value == selected]
 
 
 def _facets(params: Params, raw: RawResult) -> list[Facet]:
@@ -309,7 +337,7 @@ def _facets(params: Params, raw: RawResult) -> list[Facet]:
         )
     )
 
-    documents = sorted(raw.facets["document"], key=lambda c: (-c.count, c.label))
+    documents = _shown(raw.facets["document"], f.document)
     facets.append(
         Facet(
             "document",
@@ -329,8 +357,7 @@ def _facets(params: Params, raw: RawResult) -> list[Facet]:
         )
     )
 
-    themes = sorted(raw.facets["theme"], key=lambda c: (-c.count, c.label))
-    shown = themes[:MAX_THEMES_SHOWN] + [c for c in themes[MAX_THEMES_SHOWN:] if c.value == f.theme]
+    themes = _shown(raw.facets["theme"], f.theme)
     facets.append(
         Facet(
             "theme",
@@ -339,12 +366,14 @@ def _facets(params: Params, raw: RawResult) -> list[Facet]:
                 FacetOption(
                     c.value, c.label, c.count, f.theme == c.value, params.url(theme=c.value)
                 )
-                for c in shown
+                for c in themes
             ],
             params.url(theme="") if f.theme else None,
             "All themes",
         )
     )
+    for facet in facets:
+        facet.capped = facet.name in raw.capped_facets
     return facets
 
 
@@ -421,6 +450,7 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
 
     outcome.hits = [to_hit(h, links) for h in raw.hits]
     outcome.total = raw.total
+    outcome.capped = raw.capped
     outcome.facets = _facets(params, raw)
     _paginate(outcome, page_size)
     return outcome

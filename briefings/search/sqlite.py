@@ -23,6 +23,10 @@ COLUMNS = ("heading", "summary", "body", "extra")
 WEIGHTS = (8.0, 4.0, 1.0, 0.4)
 SNIPPET_TOKENS = 28
 SECTION_INDEX = "briefings_section_search_visibility"
+# The last word of a search is also a prefix, so nearly every search has one. Without an index
+# for its length FTS5 merges the lists of every word it begins, on every lookup: with these,
+# a prefix reads one list (about 17% more index, much less time: docs/benchmarks.md).
+PREFIX_LENGTHS = "3 4 5 6 7 8"
 
 
 def _ddl():
@@ -32,7 +36,8 @@ def _ddl():
     old = ", ".join(f"old.{c}" for c in COLUMNS)
     statements = [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({cols}, content='{ENTRY}', "
-        "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='3')",
+        "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', "
+        f"prefix='{PREFIX_LENGTHS}')",
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5({cols}, content='{ENTRY}', "
         "content_rowid='id', tokenize='unicode61 remove_diacritics 2', detail='none')",
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab({WORDS}, 'row')",
@@ -67,8 +72,9 @@ def _string(words) -> str:
 def _node(node) -> str:
     if isinstance(node, Term):
         if node.prefix:
-            # The whole word through the stemmer, or any indexed stem it begins.
-            return f"({_string([node.word])} OR {_string([node.word])} *)"
+            # The porter tokenizer stems a prefix too, so this finds the whole word's stem and
+            # every indexed stem it begins ("missing" * is "miss" *: miss, missing, missed).
+            return f"{_string([node.word])} *"
         return _string([node.word])
     if isinstance(node, Phrase):
         return _string(node.words_) + (" *" if node.prefix else "")
@@ -87,12 +93,29 @@ def compile_fts5(query: Query) -> str:
     return expression
 
 
+def tiers_fts5(query: Query) -> tuple[str, str]:
+    """The rows where the query matches within the heading and key message columns alone, then
+    the other rows it matches. Each word and phrase appears once per expression, because bm25()
+    reads every row holding a phrase to weigh it."""
+    must = "(" + " AND ".join(_node(n) for n in query.must) + ")"
+    strong = "{heading summary} : " + must
+    whole = compile_fts5(query)
+    for node in query.must_not:
+        strong = f"({strong}) NOT {_node(node)}"
+    return strong, f"({whole}) NOT ({'{heading summary} : '}{must})"
+
+
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
     def install(self, schema_editor):
         self.ensure(schema_editor.execute)
         self.refill(schema_editor.execute)
+
+    def reinstall(self, schema_editor):
+        """Recreate the full-text tables with the current options, from the rows."""
+        self.uninstall(schema_editor)
+        self.install(schema_editor)
 
     def uninstall(self, schema_editor):
         for trigger in TRIGGERS:
@@ -127,10 +150,19 @@ class SQLiteBackend(SearchBackend):
     def compile(self, query: Query) -> str:
         return compile_fts5(query)
 
-    def match_sql(self, t) -> str:
+    def tiers(self, query: Query) -> tuple[str, str]:
+        return tiers_fts5(query)
+
+    def count_sql(self, t, limit: int) -> str:
+        return f"SELECT count(*) AS n FROM (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT {limit})"
+
+    def scan_sql(self, t):
         weights = ", ".join(str(w) for w in WEIGHTS)
+        # CROSS JOIN fixes the join order: the full-text match drives, one row lookup per match.
         return (
-            f"SELECT rowid AS id, bm25({FTS}, {weights}) AS score FROM {FTS} WHERE {FTS} MATCH %s"
+            f"{FTS} CROSS JOIN {t.entry} e ON e.id = {FTS}.rowid",
+            f"{FTS} MATCH %s",
+            f"bm25({FTS}, {weights})",
         )
 
     def clause_sql(self, t) -> str:

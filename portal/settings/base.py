@@ -105,6 +105,11 @@ TAGGIT_CASE_INSENSITIVE = True
 BRIEFINGS_MARKDOWN_MAX_CHARS = env_int("BRIEFINGS_MARKDOWN_MAX_CHARS", 50_000, minimum=1_000)
 BRIEFINGS_CONTENT_DIR = BASE_DIR / "fixtures" / "briefings"
 
+# A search ranks and counts every match exactly up to this many; beyond it, it reads this many
+# (strongest first) and says "more than". Keeps a broad word's cost flat as the collection grows:
+# docs/benchmarks.md. The real collection has under 300 searchable rows.
+SEARCH_EXACT_LIMIT = env_int("SEARCH_EXACT_LIMIT", 1_000, minimum=10)
+
 # django-axes: lock out a username+IP pair after five failures for a cool-off period.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
