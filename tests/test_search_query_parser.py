@@ -17,7 +17,7 @@ from briefings.search.query import (
     parse,
     respell_text,
 )
-from briefings.search.service import edit_distance
+from briefings.search.service import edit_distance, suggest
 from briefings.search.sqlite import compile_fts5
 
 GLOSSARY = Glossary(
@@ -252,3 +252,22 @@ def test_tsquery_compilation_quotes_every_lexeme_and_uses_only_tsquery_operators
 def test_a_word_that_is_not_letters_and_digits_is_refused_rather_than_compiled(compile_):
     with pytest.raises(ValueError, match="unsafe"):
         compile_(Query(must=(Term('x" OR "y'),)))
+
+
+class Vocabulary:
+    """A backend's spelling vocabulary, without a database."""
+
+    def __init__(self, words):
+        self.words = words
+
+    def known_words(self, words):
+        return {w for w in words if w in self.words}
+
+    def vocabulary(self, windows):
+        return self.words
+
+
+def test_a_suggestion_is_never_a_token_a_search_cannot_hold():
+    # PostgreSQL's 'simple' parser keeps "and/or" whole; offering it made a 500 ("ANDOR").
+    assert suggest(Vocabulary({"and/or": 9}), parse("andor")) == {}
+    assert suggest(Vocabulary({"and/or": 9, "anchor": 1}), parse("ancor")) == {"ancor": "anchor"}

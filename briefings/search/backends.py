@@ -343,8 +343,8 @@ class SearchBackend:
                 for expression, test in ((compiled, "<="), (strong, ">"), (weak, ">")):
                     reads.append(f"{scan} AND {where} AND (SELECT n FROM raw) {test} {cap}")
                     read_params += [*coverage_params, expression, *visible_params, *where_params]
-                parent = next((f for f in PARENT_ORDER if f in active), None)
                 if skip is None and len(active) > 1:
+                    parent = next(f for f in PARENT_ORDER if f in active)
                     # Two filters or more: when the set without one of them was read whole,
                     # the page's set is that set under the last filter, and the match is not
                     # read again (under a selective filter, each read covers every match).

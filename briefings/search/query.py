@@ -154,19 +154,6 @@ class Query:
             walk(node)
         return tuple(found)
 
-    def terms(self) -> tuple[Term, ...]:
-        """Each positive word once, in order, out of any phrase; the last word of a phrase
-        searched as a prefix stays one."""
-        found: dict[Term, None] = {}
-        for leaf in self.leaves():
-            if isinstance(leaf, Phrase):
-                last = len(leaf.words_) - 1
-                for i, word in enumerate(leaf.words_):
-                    found[Term(word, prefix=leaf.prefix and i == last)] = None
-            else:
-                found[leaf] = None
-        return tuple(found)
-
     def marking(self) -> Query:
         """Any of the positive words and phrases: what a result's highlights mark. It marks the
         same words as the query itself, and costs far less to look up per result than a query

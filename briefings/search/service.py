@@ -21,7 +21,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from briefings.models import Role, SearchEntry
 
-from .backends import FACET_OPTIONS, MARK_END, MARK_START, Filters, RawHit, RawResult, backend_for
+from .backends import (
+    FACET_OPTIONS,
+    MARK_END,
+    MARK_START,
+    Filters,
+    RawHit,
+    RawResult,
+    backend_for,
+    each_word_is_safe,
+)
 from .query import STOP_WORDS, Glossary, Query, parse, respell_text
 
 PAGE_SIZE = 10
@@ -282,7 +291,8 @@ def suggest(backend, query: Query) -> dict[str, str]:
         allowed = 1 if len(word) < 6 else 2
         candidates = []
         for candidate, rows in vocabulary.items():
-            if candidate in STOP_WORDS:
+            # PostgreSQL's vocabulary holds tokens such as "and/or" that a search cannot hold.
+            if candidate in STOP_WORDS or not each_word_is_safe([candidate]):
                 continue
             distance = edit_distance(word, candidate, limit=allowed)
             if distance <= allowed:
@@ -298,83 +308,65 @@ def _shown(counts, selected: str):
     return ranked[:FACET_OPTIONS] + [c for c in ranked[FACET_OPTIONS:] if c.value == selected]
 
 
+def _facet(params: Params, raw: RawResult, name: str, title: str, everyone: str, counts):
+    """One filter: its options (value, label, count) each linking to the search with it chosen."""
+    chosen = getattr(params.filters, name)
+    return Facet(
+        name,
+        title,
+        [
+            FacetOption(value, label, count, chosen == value, params.url(**{name: value}))
+            for value, label, count in counts
+        ],
+        params.url(**{name: ""}) if chosen else None,
+        everyone,
+        capped=name in raw.capped_facets,
+    )
+
+
 def _facets(params: Params, raw: RawResult) -> list[Facet]:
     f = params.filters
-    facets = []
-
     kinds = {c.value: c.count for c in raw.facets["kind"]}
-    facets.append(
-        Facet(
+    roles = sorted(raw.facets["role"], key=lambda c: (c.sort, c.label))
+    return [
+        _facet(
+            params,
+            raw,
             "kind",
             "Kind of result",
+            "All kinds",
             [
-                FacetOption(k, KIND_PLURALS[k], kinds.get(k, 0), f.kind == k, params.url(kind=k))
+                (k, KIND_PLURALS[k], kinds.get(k, 0))
                 for k in KIND_ORDER
                 if kinds.get(k) or f.kind == k
             ],
-            params.url(kind="") if f.kind else None,
-            "All kinds",
-        )
-    )
-
-    roles = sorted(raw.facets["role"], key=lambda c: (c.sort, c.label))
-    facets.append(
-        Facet(
+        ),
+        # Glossary terms belong to no document, so they are counted under every role.
+        _facet(
+            params,
+            raw,
             "role",
             "Role",
-            [
-                FacetOption(
-                    c.value,
-                    c.label,
-                    c.count + raw.everyone,
-                    f.role == c.value,
-                    params.url(role=c.value),
-                )
-                for c in roles
-            ],
-            params.url(role="") if f.role else None,
             "Everyone",
-        )
-    )
-
-    documents = _shown(raw.facets["document"], f.document)
-    facets.append(
-        Facet(
+            [(c.value, c.label, c.count + raw.everyone) for c in roles],
+        ),
+        _facet(
+            params,
+            raw,
             "document",
             "Document",
-            [
-                FacetOption(
-                    c.value,
-                    c.label,
-                    c.count,
-                    f.document == c.value,
-                    params.url(document=c.value),
-                )
-                for c in documents
-            ],
-            params.url(document="") if f.document else None,
             "All documents",
-        )
-    )
-
-    themes = _shown(raw.facets["theme"], f.theme)
-    facets.append(
-        Facet(
+            [(c.value, c.label, c.count) for c in _shown(raw.facets["document"], f.document)],
+        ),
+        _facet(
+            params,
+            raw,
             "theme",
             "Theme",
-            [
-                FacetOption(
-                    c.value, c.label, c.count, f.theme == c.value, params.url(theme=c.value)
-                )
-                for c in themes
-            ],
-            params.url(theme="") if f.theme else None,
             "All themes",
-        )
-    )
-    for facet in facets:
-        facet.capped = facet.name in raw.capped_facets
-    return facets
+            [(c.value, c.label, c.count) for c in _shown(raw.facets["theme"], f.theme)],
+        ),
+    ]
 
 
 def _paginate(outcome: Outcome, page_size: int):
