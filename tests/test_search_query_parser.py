@@ -187,18 +187,45 @@ def test_a_misspelling_is_replaced_in_the_tree_and_in_the_readers_own_text():
     )
 
 
-def test_closest_results_need_all_words_but_one_then_any():
-    query = parse("alpha beta gamma ")
-    assert query.all_but_one().must == (
-        AnyOf(
-            (
-                AllOf((Term("beta"), Term("gamma"))),
-                AllOf((Term("alpha"), Term("gamma"))),
-                AllOf((Term("alpha"), Term("beta"))),
-            )
-        ),
-    )
-    assert query.relaxed().must == (AnyOf((Term("alpha"), Term("beta"), Term("gamma"))),)
+def holds(node, present: set[str]) -> bool:
+    """Whether a query tree matches a row holding exactly the words in `present`."""
+    if isinstance(node, Term):
+        return node.word in present
+    if isinstance(node, AnyOf):
+        return any(holds(option, present) for option in node.options)
+    if isinstance(node, AllOf):
+        return all(holds(part, present) for part in node.parts)
+    raise TypeError(node)
+
+
+@given(
+    words=st.integers(min_value=3, max_value=9),
+    data=st.data(),
+)
+def test_closest_results_need_every_word_but_one(words, data):
+    names = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"][
+        :words
+    ]
+    query = parse(" ".join(names) + " ")
+    present = data.draw(st.sets(st.sampled_from(names)))
+    (tree,) = query.all_but_one().must
+    assert holds(tree, present) == (len(present) >= words - 1)
+
+
+def test_closest_results_write_the_commonest_word_once():
+    query = parse("alpha bravo charlie delta echo ")
+    tree = query.all_but_one({"charlie": 900, "alpha": 5, "echo": 40})
+    written = tree.words()
+    # The k-th commonest word is written k times (the last two, n - 1 times).
+    assert [written.count(w) for w in ("charlie", "echo", "alpha")] == [1, 2, 3]
+    assert written.count("bravo") == written.count("delta") == 4
+
+
+def test_closest_results_write_each_word_about_half_as_often_as_there_are_words():
+    query = parse("alpha beta gamma delta epsilon zeta eta ")
+    # Each of the 7 words is written at most 6 times, 27 in all, not 6 times each (42).
+    assert len(query.all_but_one().words()) == 27
+    assert query.relaxed().must == (AnyOf(tuple(Term(w) for w in query.words())),)
 
 
 @pytest.mark.parametrize(
@@ -260,8 +287,8 @@ class Vocabulary:
     def __init__(self, words):
         self.words = words
 
-    def known_words(self, words):
-        return {w for w in words if w in self.words}
+    def word_counts(self, words):
+        return {w: self.words[w] for w in words if w in self.words}
 
     def vocabulary(self, windows):
         return self.words
@@ -269,5 +296,9 @@ class Vocabulary:
 
 def test_a_suggestion_is_never_a_token_a_search_cannot_hold():
     # PostgreSQL's 'simple' parser keeps "and/or" whole; offering it made a 500 ("ANDOR").
-    assert suggest(Vocabulary({"and/or": 9}), parse("andor")) == {}
-    assert suggest(Vocabulary({"and/or": 9, "anchor": 1}), parse("ancor")) == {"ancor": "anchor"}
+    for words, typed, expected in [
+        ({"and/or": 9}, "andor", {}),
+        ({"and/or": 9, "anchor": 1}, "ancor", {"ancor": "anchor"}),
+    ]:
+        vocabulary, query = Vocabulary(words), parse(typed)
+        assert suggest(vocabulary, query, vocabulary.word_counts(query.words())) == expected

@@ -205,8 +205,8 @@ class SearchBackend:
         """The page's rows with highlights: FROM page p JOIN entry e ... (one %s parameter)."""
         raise NotImplementedError  # pragma: no cover
 
-    def known_words(self, words) -> set[str]:
-        """Those of the words that the index holds."""
+    def word_counts(self, words) -> dict[str, int]:
+        """Those of the words that the index holds, with how many rows hold each."""
         raise NotImplementedError  # pragma: no cover
 
     def vocabulary(self, windows) -> dict[str, int]:
@@ -256,8 +256,11 @@ class SearchBackend:
         counting no further than `limit`."""
         raise NotImplementedError  # pragma: no cover
 
-    def scan_sql(self, t: Tables) -> tuple[str, str, str]:
-        """(FROM, match condition, score) reading entry rows as e; one %s in FROM or condition."""
+    def scan_sql(self, t: Tables, gate: str) -> tuple[str, str, str]:
+        """(FROM, match condition, score) reading entry rows as e; one %s in FROM or condition.
+
+        The read takes place only when the SQL condition `gate` holds; when it does not, the
+        engine must not read the match at all."""
         raise NotImplementedError  # pragma: no cover
 
     def tiers(self, query: Query) -> tuple[str, str]:
@@ -303,26 +306,34 @@ class SearchBackend:
             published,
             published,
         ]
-        source, condition, score = self.scan_sql(t)
-        # Visibility is decided here, from the live rows, exactly as BriefingQuerySet.published()
-        # and SectionQuerySet.published() decide it (tests/test_search_view.py holds the two
-        # together). Joins cost one index lookup per row read.
-        scan = " ".join(
-            [
-                "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position,",
-                f"{score} * {_prior_sql()} AS score,",
-                self.coverage_sql(t, len(coverage)) + " AS coverage",
-                f"FROM {source}",
-                f"LEFT JOIN {t.briefing} vb ON vb.id = e.briefing_id",
-                f"LEFT JOIN {t.section} vs ON vs.id = e.section_id",
-                f"LEFT JOIN {t.section} vp ON vp.id = vs.parent_id",
-                f"WHERE {condition}",
-                "AND (e.briefing_id IS NULL OR (vb.status = %s",
-                "AND (vb.publish_from IS NULL OR vb.publish_from <= %s)))",
-                "AND (e.section_id IS NULL OR (vs.status = %s",
-                "AND (vs.parent_id IS NULL OR vp.status = %s)))",
-            ]
-        )
+
+        def scan(gate, ranked):
+            source, condition, score = self.scan_sql(t, gate)
+            # A set that is only counted skips the ranking: bm25() reads every row holding
+            # each of the query's words to weigh it, and coverage reads each clause's matches.
+            if not ranked:
+                score = "0"
+            # Visibility is decided here, from the live rows, exactly as
+            # BriefingQuerySet.published() and SectionQuerySet.published() decide it
+            # (tests/test_search_view.py holds the two together). Joins cost one index lookup
+            # per row read.
+            return " ".join(
+                [
+                    "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position,",
+                    f"{score} * {_prior_sql()} AS score,",
+                    (self.coverage_sql(t, len(coverage)) if ranked else "0") + " AS coverage",
+                    f"FROM {source}",
+                    f"LEFT JOIN {t.briefing} vb ON vb.id = e.briefing_id",
+                    f"LEFT JOIN {t.section} vs ON vs.id = e.section_id",
+                    f"LEFT JOIN {t.section} vp ON vp.id = vs.parent_id",
+                    f"WHERE {condition}",
+                    "AND (e.briefing_id IS NULL OR (vb.status = %s",
+                    "AND (vb.publish_from IS NULL OR vb.publish_from <= %s)))",
+                    "AND (e.section_id IS NULL OR (vs.status = %s",
+                    "AND (vs.parent_id IS NULL OR vp.status = %s)))",
+                ]
+            )
+
         sql = [f"WITH raw AS MATERIALIZED ({self.count_sql(t, cap + 1)}),"]
         params = [compiled]
 
@@ -332,28 +343,44 @@ class SearchBackend:
         names: dict[tuple, str] = {}
         sets: dict[str | None, str] = {}
         active = filters.active()
+        keys = {}
         for skip in (*FACETS, None):
             where, where_params = self.where(t, filters, skip=skip)
-            key = (where, tuple(where_params))
+            keys[skip] = (where, tuple(where_params))
+        # Two filters or more: when the set without one of them (the parent) was read whole,
+        # the page's set is that set under the last filter, and the match is not read again
+        # (under a selective filter, each read covers every match).
+        parent = next(f for f in PARENT_ORDER if f in active) if len(active) > 1 else None
+        # Only the page's set, and the set it may be taken from, are ranked.
+        ranked = {keys[None], keys[parent]} if parent else {keys[None]}
+        for skip in (*FACETS, None):
+            key = keys[skip]
             if key not in names:
                 names[key] = name = f"c{len(names)}"
+                where, where_params = key
+                derived = skip is None and parent is not None
+                whole = f"(SELECT COUNT(*) FROM {sets[parent]}) <= {cap}" if derived else ""
                 # Exactly one of the three reads runs: the whole match when it is small, else
-                # the strong tier, then the weak one until the limit is reached.
+                # the strong tier, then the weak one until the limit is reached; none of them
+                # when the page's set is taken from its parent's.
                 reads, read_params = [], []
                 for expression, test in ((compiled, "<="), (strong, ">"), (weak, ">")):
-                    reads.append(f"{scan} AND {where} AND (SELECT n FROM raw) {test} {cap}")
-                    read_params += [*coverage_params, expression, *visible_params, *where_params]
-                if skip is None and len(active) > 1:
-                    parent = next(f for f in PARENT_ORDER if f in active)
-                    # Two filters or more: when the set without one of them was read whole,
-                    # the page's set is that set under the last filter, and the match is not
-                    # read again (under a selective filter, each read covers every match).
-                    whole = f"(SELECT COUNT(*) FROM {sets[parent]}) <= {cap}"
-                    reads = [
+                    gate = f"(SELECT n FROM raw) {test} {cap}"
+                    if derived:
+                        gate += f" AND NOT {whole}"
+                    reads.append(f"{scan(gate, key in ranked)} AND {where}")
+                    read_params += [
+                        *(coverage_params if key in ranked else []),
+                        expression,
+                        *visible_params,
+                        *where_params,
+                    ]
+                if derived:
+                    reads.insert(
+                        0,
                         f"SELECT * FROM {sets[parent]} e "
                         f"WHERE {self.filter_sql(t, parent)} AND {whole}",
-                        *(f"{read} AND NOT {whole}" for read in reads),
-                    ]
+                    )
                     read_params = [active[parent]] * (2 if parent == "theme" else 1) + read_params
                 params += read_params
                 sql.append(

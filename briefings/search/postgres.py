@@ -181,10 +181,11 @@ class PostgresBackend(SearchBackend):
             f"WHERE e.{VECTOR} @@ to_tsquery('{CONFIG}', %s) LIMIT {limit}) m"
         )
 
-    def scan_sql(self, t):
+    def scan_sql(self, t, gate):
+        # PostgreSQL tests a condition on no table once, before the scan (a one-time filter).
         return (
             f"{t.entry} e CROSS JOIN (SELECT to_tsquery('{CONFIG}', %s) AS query) q",
-            f"e.{VECTOR} @@ q.query",
+            f"e.{VECTOR} @@ q.query AND {gate}",
             f"-ts_rank_cd('{WEIGHTS}'::float4[], e.{VECTOR}, q.query, {NORMALISATION})",
         )
 
@@ -211,11 +212,13 @@ class PostgresBackend(SearchBackend):
             f"CROSS JOIN (SELECT to_tsquery('{CONFIG}', %s) AS query) q"
         )
 
-    def known_words(self, words) -> set[str]:
+    def word_counts(self, words) -> dict[str, int]:
         placeholders = ", ".join(["%s"] * len(words))
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT word FROM {VOCABULARY} WHERE word IN ({placeholders})", words)
-            return {word for (word,) in cursor.fetchall()}
+            cursor.execute(
+                f"SELECT word, n FROM {VOCABULARY} WHERE word IN ({placeholders})", words
+            )
+            return dict(cursor.fetchall())
 
     def vocabulary(self, windows) -> dict[str, int]:
         selects, params = [], []

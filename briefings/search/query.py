@@ -160,12 +160,16 @@ class Query:
         that repeats them (as the closest-results searches do)."""
         return Query(must=(AnyOf(self.leaves()),))
 
-    def all_but_one(self) -> Query:
-        """All the clauses but one, whichever one: the closest results when nothing matches."""
+    def all_but_one(self, counts: Mapping[str, int] | None = None) -> Query:
+        """All the clauses but one, whichever one: the closest results when nothing matches.
+
+        `counts` (rows holding each word) puts the commonest clauses where they are written
+        least often (see _all_but_one)."""
         if len(self.must) < 3:
             return self.relaxed()
-        subsets = tuple(AllOf(self.must[:i] + self.must[i + 1 :]) for i in range(len(self.must)))
-        return replace(self, must=(AnyOf(subsets),))
+        counts = counts or {}
+        nodes = sorted(self.must, key=lambda node: -sum(counts.get(w, 0) for w in node.words()))
+        return replace(self, must=(_all_but_one(tuple(nodes)),))
 
     def relaxed(self) -> Query:
         """Any of the words instead of all of them: the closest results when nothing matches."""
@@ -179,6 +183,19 @@ class Query:
     def respell(self, corrections: Mapping[str, str]) -> Query:
         """The same query with misspelt words replaced."""
         return replace(self, must=tuple(_respell(n, corrections) for n in self.must))
+
+
+def _all_but_one(nodes: tuple[Node, ...]) -> Node:
+    """Every node but at most one: the first and all but one of the rest, or all the rest.
+
+    Nested so, the k-th node is written k times (the last, n - 1), about n/2 on average rather
+    than n - 1 (27 words instead of 42 for seven). FTS5's bm25() reads every row holding a word
+    once per time it is written, so the commonest words go first.
+    """
+    if len(nodes) == 2:
+        return AnyOf(nodes)
+    first, rest = nodes[0], nodes[1:]
+    return AnyOf((AllOf((first, _all_but_one(rest))), AllOf(rest)))
 
 
 def respell_text(text: str, corrections: Mapping[str, str]) -> str:

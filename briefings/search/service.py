@@ -267,18 +267,19 @@ def _shared_letters(word: str) -> int:
     return 1 if len(word) < 6 else 2 if len(word) < 9 else 3
 
 
-def suggest(backend, query: Query) -> dict[str, str]:
+def suggest(backend, query: Query, counts: dict[str, int]) -> dict[str, str]:
     """Near spellings, from the index's own vocabulary, of the words it does not hold.
 
+    `counts` holds the query's words that the index holds (backend.word_counts()): when every
+    word is known there is nothing to correct, and the costlier read of near words is skipped.
     The nearest word by edit distance wins (at most one edit in a short word, two in a longer
     one); between equally near words, the one more rows hold, then the one difflib rates closer.
     """
-    words = [w for w in dict.fromkeys(query.words()) if len(w) >= 4 and not w.isdigit()]
-    if words:
-        # A cheap exact look-up first: when every word is known there is nothing to correct,
-        # and the costlier read of near words (which counts each word's rows) is skipped.
-        known = backend.known_words(words)
-        words = [w for w in words if w not in known]
+    words = [
+        w
+        for w in dict.fromkeys(query.words())
+        if len(w) >= 4 and not w.isdigit() and w not in counts
+    ]
     if not words:
         return {}
     # Candidates share the word's first letters (two for a longer word, three for a long one),
@@ -415,8 +416,11 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
 
     offset = (params.page - 1) * page_size
     raw = backend.search(query, params.filters, offset, page_size, now)
+    counts = {}
     if raw.total == 0:
-        corrections = suggest(backend, query)
+        # One look-up serves the spelling suggestion and "all the words but one".
+        counts = backend.word_counts(list(dict.fromkeys(query.words())))
+        corrections = suggest(backend, query, counts)
         if corrections:
             corrected = query.respell(corrections)
             found = backend.search(corrected, params.filters, offset, page_size, now)
@@ -428,7 +432,7 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
                 outcome.suggestion = params.q
                 outcome.suggestion_url = params.url(page=1)
     if raw.total == 0 and len(query.must) > 2:
-        found = backend.search(query.all_but_one(), params.filters, offset, page_size, now)
+        found = backend.search(query.all_but_one(counts), params.filters, offset, page_size, now)
         if found.total:
             raw = found
             outcome.relaxed = True

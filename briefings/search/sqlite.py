@@ -156,12 +156,14 @@ class SQLiteBackend(SearchBackend):
     def count_sql(self, t, limit: int) -> str:
         return f"SELECT count(*) AS n FROM (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT {limit})"
 
-    def scan_sql(self, t):
+    def scan_sql(self, t, gate):
         weights = ", ".join(str(w) for w in WEIGHTS)
         # CROSS JOIN fixes the join order: the full-text match drives, one row lookup per match.
+        # The gate goes inside the MATCH: as a condition beside it, SQLite would still have
+        # FTS5 read the whole match first. '""' is the empty phrase, which matches nothing.
         return (
             f"{FTS} CROSS JOIN {t.entry} e ON e.id = {FTS}.rowid",
-            f"{FTS} MATCH %s",
+            f"""{FTS} MATCH (CASE WHEN {gate} THEN %s ELSE '""' END)""",
             f"bm25({FTS}, {weights})",
         )
 
@@ -189,11 +191,13 @@ class SQLiteBackend(SearchBackend):
             f"{self.hit_joins(t)} WHERE {FTS} MATCH %s"
         )
 
-    def known_words(self, words) -> set[str]:
+    def word_counts(self, words) -> dict[str, int]:
         placeholders = ", ".join(["%s"] * len(words))
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT term FROM {VOCABULARY} WHERE term IN ({placeholders})", words)
-            return {term for (term,) in cursor.fetchall()}
+            cursor.execute(
+                f"SELECT term, doc FROM {VOCABULARY} WHERE term IN ({placeholders})", words
+            )
+            return dict(cursor.fetchall())
 
     def vocabulary(self, windows) -> dict[str, int]:
         # One SELECT per window, each a single range on the term, which fts5vocab can seek to:
