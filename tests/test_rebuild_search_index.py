@@ -1,5 +1,6 @@
 """manage.py rebuild_search_index: fills the index from the content, whatever state it is in."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from briefings.models import GlossaryTerm, KeyMessage, SearchEntry, Section
 from briefings.search import index
 from briefings.search.backends import backend_for
+from briefings.search.query import vocabulary_words
 from tests.search_support import outcome_of
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,19 @@ def test_running_it_twice_gives_the_same_index():
     first = sorted(SearchEntry.objects.values_list("kind", "object_id", "part", "body"))
     rebuild()
     assert sorted(SearchEntry.objects.values_list("kind", "object_id", "part", "body")) == first
+
+
+def test_it_counts_the_spelling_vocabulary_again_from_the_rows():
+    rows = SearchEntry.objects.values_list("heading", "summary", "body", "extra")
+    holding = Counter(word for row in rows for word in vocabulary_words(*row))
+    backend = backend_for()
+    backend.execute("DELETE FROM briefings_searchentry_vocabulary")
+    assert backend.word_counts(["child", "exploitation"]) == {}
+    rebuild()
+    assert backend.word_counts(["child", "exploitation", "zzzz"]) == {
+        "child": holding["child"],
+        "exploitation": holding["exploitation"],
+    }
 
 
 def test_quiet_mode_prints_nothing():

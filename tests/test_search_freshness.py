@@ -51,6 +51,17 @@ def test_a_section_edited_in_the_admin_is_found_on_the_next_request(editor_clien
     assert response.context["outcome"].hits[0].url == "/documents/police/barriers-to-engagement/"
 
 
+def test_a_word_saved_in_the_admin_is_offered_as_a_spelling_on_the_next_request(
+    editor_client, client
+):
+    barriers = section("police", "barriers-to-engagement")
+    assert outcome_of(q="axolotyl").suggestion is None
+    save_in_admin(editor_client, barriers, body=barriers.body + "\n\nAn axolotl paragraph.")
+    outcome = outcome_of(q="axolotyl")
+    assert outcome.suggestion == "axolotl"
+    assert outcome.hits[0].url == "/documents/police/barriers-to-engagement/"
+
+
 def test_a_heading_changed_in_the_admin_is_found_and_the_old_one_is_not(editor_client):
     barriers = section("police", "barriers-to-engagement")
     save_in_admin(editor_client, barriers, heading="Obstacles to engagement", slug="")

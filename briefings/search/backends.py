@@ -190,6 +190,10 @@ class SearchBackend:
         """Engine housekeeping once the rows have been rewritten (rebuild_search_index)."""
         raise NotImplementedError
 
+    def add_words(self, entries):
+        """Count the words of index rows just written into the spelling vocabulary, where the
+        database does not do it itself."""
+
     def missing(self) -> list[str]:  # pragma: no cover - abstract
         """Names of full-text structures that should exist and do not."""
         raise NotImplementedError

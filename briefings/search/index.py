@@ -19,6 +19,7 @@ from django.apps import apps as global_apps
 from django.db import connections, transaction
 from django.utils.text import slugify
 
+from . import backends
 from .query import clean_text
 
 BLOCK_TAGS = {
@@ -316,6 +317,7 @@ def sync(docs: list[Doc], scope, apps=global_apps) -> int:
             entries.objects.bulk_create(create, batch_size=BATCH)
         if update:
             entries.objects.bulk_update(update, FIELDS, batch_size=BATCH)
+        backends.backend_for(scope.db).add_words(create + update)
     return len(create) + len(update) + len(existing)
 
 
@@ -368,8 +370,6 @@ def all_docs(apps=global_apps):
 
 def rebuild(apps=global_apps, using="default") -> int:
     """Empty the index and fill it again from the content; returns the number of rows."""
-    from . import backends
-
     entries = entry_model(apps)
     backend = backends.backend_for(using)
     count = 0

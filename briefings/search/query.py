@@ -56,6 +56,18 @@ def words_of(text: str) -> tuple[str, ...]:
     return tuple(w[:MAX_WORD_CHARS] for w in WORD_RE.findall(text.lower()))
 
 
+def vocabulary_words(*texts: str) -> set[str]:
+    """The distinct words of a row's texts for the spelling vocabulary, as FTS5's unicode61
+    tokenizer folds them (lower case, diacritics removed), at most MAX_WORD_CHARS long."""
+    words = set()
+    for text in texts:
+        folded = "".join(
+            c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+        )
+        words.update(w for w in WORD_RE.findall(folded) if len(w) <= MAX_WORD_CHARS)
+    return words
+
+
 def clean_text(text: str) -> str:
     """Drop control and unassigned characters; normalise quote marks and compatibility forms."""
     text = unicodedata.normalize("NFKC", text).translate(QUOTES)

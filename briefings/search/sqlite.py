@@ -2,21 +2,26 @@
 
 - Porter stemming over Unicode word breaking ("porter unicode61"), diacritics folded.
 - bm25() with column weights, heading strongest; lower is better.
-- A second, unstemmed word table (detail=none, so small) whose fts5vocab view is the vocabulary
-  for "Did you mean": suggestions must be real words, not Porter stems such as "vulner".
+- A vocabulary table for "Did you mean": the index's words as written (suggestions must be real
+  words, not Porter stems such as "vulner"), with how many rows have held each, kept in step by
+  index.sync() in the same transaction. An fts5vocab view would count every word's rows on each
+  read, a cost that grows with the collection.
 - The triggers run inside the statement that changes the row, so the full-text tables can never
   disagree with the rows, even if a transaction rolls back.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .backends import ELLIPSIS, MARK_END, MARK_START, SearchBackend, each_word_is_safe
-from .query import AllOf, AnyOf, Phrase, Query, Term
+from .query import AllOf, AnyOf, Phrase, Query, Term, vocabulary_words
 
 ENTRY = "briefings_searchentry"
 FTS = "briefings_searchentry_fts"
-WORDS = "briefings_searchentry_words"
 VOCABULARY = "briefings_searchentry_vocabulary"
+# Before migration 0007 the vocabulary was an fts5vocab view of this unstemmed full-text table.
+LEGACY_WORDS = "briefings_searchentry_words"
 COLUMNS = ("heading", "summary", "body", "extra")
 # bm25() weights per column: a heading says what a section is about; a key message is the
 # document's own summary; references and themes are the weakest evidence.
@@ -38,14 +43,15 @@ def _ddl():
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({cols}, content='{ENTRY}', "
         "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', "
         f"prefix='{PREFIX_LENGTHS}')",
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5({cols}, content='{ENTRY}', "
-        "content_rowid='id', tokenize='unicode61 remove_diacritics 2', detail='none')",
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab({WORDS}, 'row')",
+        # doc: how many rows have held the word (an approximation, as on PostgreSQL: never
+        # decremented until a rebuild), to prefer the commoner of two equally near spellings.
+        f"CREATE TABLE IF NOT EXISTS {VOCABULARY} (term TEXT PRIMARY KEY, "
+        "doc INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID",
         # Visibility is checked per match against the section row; SQLite keeps `status` behind
         # the long body columns, so without this covering index each check reads the whole row.
         f"CREATE INDEX IF NOT EXISTS {SECTION_INDEX} ON briefings_section (id, status, parent_id)",
     ]
-    for table in (FTS, WORDS):
+    for table in (FTS,):
         statements += [
             f"CREATE TRIGGER IF NOT EXISTS {table}_insert AFTER INSERT ON {ENTRY} BEGIN "
             f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
@@ -58,9 +64,13 @@ def _ddl():
     return statements
 
 
-TRIGGERS = [
-    f"{table}_{action}" for table in (FTS, WORDS) for action in ("insert", "delete", "update")
-]
+ACTIONS = ("insert", "delete", "update")
+TRIGGERS = [f"{FTS}_{action}" for action in ACTIONS]
+LEGACY_TRIGGERS = [f"{LEGACY_WORDS}_{action}" for action in ACTIONS]
+VOCABULARY_UPSERT = (
+    f"INSERT INTO {VOCABULARY} (term, doc) VALUES (%s, %s) "
+    "ON CONFLICT (term) DO UPDATE SET doc = doc + excluded.doc"
+)
 
 
 def _string(words) -> str:
@@ -118,10 +128,10 @@ class SQLiteBackend(SearchBackend):
         self.install(schema_editor)
 
     def uninstall(self, schema_editor):
-        for trigger in TRIGGERS:
+        for trigger in [*TRIGGERS, *LEGACY_TRIGGERS]:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         schema_editor.execute(f"DROP INDEX IF EXISTS {SECTION_INDEX}")
-        for table in (VOCABULARY, WORDS, FTS):
+        for table in (VOCABULARY, LEGACY_WORDS, FTS):
             schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def ensure(self, execute):
@@ -129,12 +139,19 @@ class SQLiteBackend(SearchBackend):
             for statement in _ddl():
                 execute(statement)
 
-    @staticmethod
-    def refill(execute):
-        """Re-read every row into the full-text tables (FTS5's own 'rebuild'), then compact."""
-        for table in (FTS, WORDS):
-            execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
-            execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+    def refill(self, execute):
+        """Re-read every row into the full-text table (FTS5's own 'rebuild'), then compact;
+        count the vocabulary again."""
+        execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+        execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
+        execute(f"DELETE FROM {VOCABULARY}")
+        counts = Counter()
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {ENTRY}")
+            while rows := cursor.fetchmany(1000):
+                for row in rows:
+                    counts.update(vocabulary_words(*row))
+            cursor.executemany(VOCABULARY_UPSERT, sorted(counts.items()))
         # Statistics for the planner, which otherwise reads whole rows instead of the covering
         # indexes (search_entry_match, briefings_section_search_visibility).
         execute("ANALYZE")
@@ -145,7 +162,15 @@ class SQLiteBackend(SearchBackend):
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')"
             )
             present = {name for (name,) in cursor.fetchall()}
-        return [n for n in [FTS, WORDS, VOCABULARY, SECTION_INDEX, *TRIGGERS] if n not in present]
+        return [n for n in [FTS, VOCABULARY, SECTION_INDEX, *TRIGGERS] if n not in present]
+
+    def add_words(self, entries):
+        counts = Counter()
+        for entry in entries:
+            counts.update(vocabulary_words(*(getattr(entry, column) for column in COLUMNS)))
+        if counts:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(VOCABULARY_UPSERT, sorted(counts.items()))
 
     def compile(self, query: Query) -> str:
         return compile_fts5(query)
@@ -200,8 +225,7 @@ class SQLiteBackend(SearchBackend):
             return dict(cursor.fetchall())
 
     def vocabulary(self, windows) -> dict[str, int]:
-        # One SELECT per window, each a single range on the term, which fts5vocab can seek to:
-        # OR-ed ranges in one WHERE are not reliably handled by the virtual table.
+        # One SELECT per window, each a single range on the term (the table's key).
         selects, params = [], []
         for first, shortest, longest in windows:
             selects.append(
