@@ -17,6 +17,11 @@ def ids(raw):
     return [hit.id for hit in raw.hits]
 
 
+def test_every_search_of_the_real_collection_is_exact_at_the_default_limit(settings):
+    # Even a search that matched every row would be ranked and counted in full.
+    assert SearchEntry.objects.count() <= settings.SEARCH_EXACT_LIMIT
+
+
 def test_up_to_the_limit_the_ranking_and_counts_are_exact(settings):
     exact = outcome_of(q=BROAD)
     assert not exact.capped
