@@ -45,6 +45,8 @@ def test_it_replaces_only_its_own_section_of_the_file(tmp_path):
     assert "old figures" not in text
     assert other in text
     assert "| 100 | 25,332 |" in text
+    assert "| query | scale 1 results | ms | scale 100 results | ms |" in text
+    assert "| `missing` | 34 | 2.5 | 34 | 2.5 |" in text
     assert text.count(START) == 1
 
 
