@@ -50,6 +50,9 @@ FACET_OPTIONS = 12
 # to have been read whole.
 PARENT_ORDER = ("kind", "role", "document", "theme")
 
+# Greater than any row id: "resume after this row" then reads nothing.
+NO_ROW_AFTER = 2**63 - 1
+
 # A prior per kind of result, multiplied into the score: a reference or glossary entry is short,
 # so length normalisation alone would let it outrank the passage that discusses the subject.
 KIND_PRIOR = {"section": 1.0, "key-message": 0.9, "quote": 0.8, "glossary": 0.6, "reference": 0.3}
@@ -219,6 +222,9 @@ class SearchBackend:
 
     # --- shared ----------------------------------------------------------------------------------
 
+    # The id the full-text read returns rows in the order of, for "the rows after this one".
+    row_id = "e.id"
+
     def filter_sql(self, t: Tables, name: str) -> str:
         if name == "kind":
             return "e.kind = %s"
@@ -311,8 +317,11 @@ class SearchBackend:
             published,
         ]
 
-        def scan(gate, ranked):
+        def scan(gate, ranked, tier, after=None):
             source, condition, score = self.scan_sql(t, gate)
+            if after is not None:
+                # Only the rows after this one in the read's order (by id): FTS5 seeks to it.
+                condition += f" AND {self.row_id} > {after}"
             # A set that is only counted skips the ranking: bm25() reads every row holding
             # each of the query's words to weigh it, and coverage reads each clause's matches.
             if not ranked:
@@ -324,6 +333,7 @@ class SearchBackend:
             return " ".join(
                 [
                     "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position,",
+                    f"{tier} AS tier,",
                     f"{score} * {_prior_sql()} AS score,",
                     (self.coverage_sql(t, len(coverage)) if ranked else "0") + " AS coverage",
                     f"FROM {source}",
@@ -342,8 +352,7 @@ class SearchBackend:
         params = [compiled]
 
         # One set of rows per distinct combination of filters: the page's (every filter) and,
-        # for each facet, every filter but its own. Without filters they are all one. The
-        # facets' sets come first, so that the page's can be taken from one of them.
+        # for each facet, every filter but its own. Without filters they are all one.
         names: dict[tuple, str] = {}
         sets: dict[str | None, str] = {}
         active = filters.active()
@@ -351,41 +360,63 @@ class SearchBackend:
         for skip in (*FACETS, None):
             where, where_params = self.where(t, filters, skip=skip)
             keys[skip] = (where, tuple(where_params))
-        # Two filters or more: when the set without one of them (the parent) was read whole,
-        # the page's set is that set under the last filter, and the match is not read again
-        # (under a selective filter, each read covers every match).
-        parent = next(f for f in PARENT_ORDER if f in active) if len(active) > 1 else None
-        # Only the page's set, and the set it may be taken from, are ranked.
+        # Two filters or more: the page's set is first the set without one of them (the parent)
+        # under that filter. When the parent was read whole, that is all; when it stopped at
+        # the limit, the page's read resumes where the parent's stopped, rather than reading
+        # the match again from the start (under a selective filter, a read covers every match).
+        parent = next((f for f in PARENT_ORDER if f in active), None) if len(active) > 1 else None
+        # Only the page's set, and the set it is taken from, are ranked.
         ranked = {keys[None], keys[parent]} if parent else {keys[None]}
-        for skip in (*FACETS, None):
+        # The page's set last, so that the set it is taken from is there before it.
+        page_key = keys[None]
+        for skip in sorted((*FACETS, None), key=lambda skip: keys[skip] == page_key):
             key = keys[skip]
             if key not in names:
                 names[key] = name = f"c{len(names)}"
                 where, where_params = key
-                derived = skip is None and parent is not None
-                whole = f"(SELECT COUNT(*) FROM {sets[parent]}) <= {cap}" if derived else ""
-                # Exactly one of the three reads runs: the whole match when it is small, else
-                # the strong tier, then the weak one until the limit is reached; none of them
-                # when the page's set is taken from its parent's.
+                rank = key in ranked
+                # The three reads, each gated: the whole match when it is small (tier 0), else
+                # the strong tier (1), then the weak one (2) until the limit is reached. Each
+                # read returns rows by id, so (tier, id) is the order in which rows are read.
+                small, large = f"(SELECT n FROM raw) <= {cap}", f"(SELECT n FROM raw) > {cap}"
+                tiers = [
+                    (compiled, small, 0, None),
+                    (strong, large, 1, None),
+                    (weak, large, 2, None),
+                ]
                 reads, read_params = [], []
-                for expression, test in ((compiled, "<="), (strong, ">"), (weak, ">")):
-                    gate = f"(SELECT n FROM raw) {test} {cap}"
-                    if derived:
-                        gate += f" AND NOT {whole}"
-                    reads.append(f"{scan(gate, key in ranked)} AND {where}")
+                if key == page_key and parent is not None:
+                    origin = sets[parent]
+                    capped = f"(SELECT COUNT(*) FROM {origin}) > {cap}"
+                    last = (
+                        f"(SELECT MAX(o.tier) AS tier, MAX(o.id) AS id FROM {origin} o "
+                        f"WHERE o.tier = (SELECT MAX(tier) FROM {origin}))"
+                    )
+
+                    # The parent stopped in the strong tier: resume there, then read the weak
+                    # one; it stopped in the weak tier: resume there. (A parent cut at the
+                    # limit means the match itself is over it, so the small read never runs.)
+                    def resume(tier, otherwise, last=last):
+                        return (
+                            f"(SELECT CASE WHEN l.tier = {tier} THEN l.id ELSE {otherwise} END "
+                            f"FROM {last} l)"
+                        )
+
+                    gate = f"{large} AND {capped}"
+                    tiers = [
+                        (strong, gate, 1, resume(1, NO_ROW_AFTER)),
+                        (weak, gate, 2, resume(2, 0)),
+                    ]
+                    reads.append(f"SELECT * FROM {origin} e WHERE {self.filter_sql(t, parent)}")
+                    read_params += [active[parent]] * (2 if parent == "theme" else 1)
+                for expression, gate, tier, after in tiers:
+                    reads.append(f"{scan(gate, rank, tier, after)} AND {where}")
                     read_params += [
-                        *(coverage_params if key in ranked else []),
+                        *(coverage_params if rank else []),
                         expression,
                         *visible_params,
                         *where_params,
                     ]
-                if derived:
-                    reads.insert(
-                        0,
-                        f"SELECT * FROM {sets[parent]} e "
-                        f"WHERE {self.filter_sql(t, parent)} AND {whole}",
-                    )
-                    read_params = [active[parent]] * (2 if parent == "theme" else 1) + read_params
                 params += read_params
                 sql.append(
                     f"{name} AS MATERIALIZED (SELECT * FROM ("

@@ -117,6 +117,8 @@ def tiers_fts5(query: Query) -> tuple[str, str]:
 
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
+    # On the full-text table's rowid, FTS5 seeks to the row rather than reading up to it.
+    row_id = f"{FTS}.rowid"
 
     def install(self, schema_editor):
         self.ensure(schema_editor.execute)
