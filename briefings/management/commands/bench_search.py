@@ -10,7 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.utils import load_backend
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
@@ -104,32 +105,38 @@ class Command(BaseCommand):
 
     def measure_interleaved(self, path, scales, rounds):
         """Each scale in its own copy of the database, timed in turns, round by round: the
-        machine's slow and fast spells then fall on every scale alike, not on one of them."""
-        copies = {}
+        machine's slow and fast spells then fall on every scale alike, not on one of them.
+        Each copy keeps its own open connection, so none starts a round with a cold cache."""
+        original = connections[DEFAULT_DB_ALIAS]
+        copies, wrappers = {}, {}
         try:
             for scale in scales:
                 call_command("generate_corpus", scale=scale, verbosity=0)
                 copies[scale] = path.with_name(f"{path.stem}-scale-{scale}{path.suffix}")
                 copies[scale].unlink(missing_ok=True)
-                with connection.cursor() as cursor:
+                with original.cursor() as cursor:
                     cursor.execute("VACUUM INTO %s", [str(copies[scale])])
-            return self.measure(copies, rounds)
+                settings_dict = {**original.settings_dict, "NAME": str(copies[scale])}
+                backend = load_backend(settings_dict["ENGINE"])
+                wrappers[scale] = backend.DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
+            return self.measure(wrappers, rounds)
         finally:
-            self.use(path)
+            connections[DEFAULT_DB_ALIAS] = original
+            for wrapper in wrappers.values():
+                wrapper.close()
             for copy in copies.values():
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{copy}{suffix}").unlink(missing_ok=True)
 
     @staticmethod
-    def use(path):
-        """Point the connection at another database file (None: stay where it is)."""
-        if path is not None and connection.settings_dict["NAME"] != str(path):
-            connection.close()
-            connection.settings_dict["NAME"] = str(path)
+    def use(wrapper):
+        """Make a connection the default one (None: keep the current one)."""
+        if wrapper is not None:
+            connections[DEFAULT_DB_ALIAS] = wrapper
 
     @override_settings(DEBUG=False)  # no query logging while timing
     def measure(self, databases, rounds):
-        """Time every query at each scale ({scale: database file}), the scales in turn."""
+        """Time every query at each scale ({scale: connection}), the scales in turn."""
         factory = RequestFactory()
         cases = [Params(q=q, filters=Filters(**filters)) for q, filters in QUERIES]
         requests = [factory.get("/search/", {"q": q, **filters}) for q, filters in QUERIES]
@@ -262,8 +269,9 @@ class Command(BaseCommand):
             "",
             f"{timezone.now():%Y-%m-%d %H:%M} UTC; SQLite {version}, {machine}. "
             f"{len(QUERIES)} queries × {rounds} rounds per scale, in milliseconds, the scales "
-            "timed in turns round by round (each in its own copy of the database), so that the "
-            "machine's slow and fast spells fall on both alike. *Search* is "
+            "timed in turns round by round (each in its own copy of the database, with its own "
+            "open connection), so that the machine's slow and fast spells fall on both alike. "
+            "*Search* is "
             "all the page's database work and result building: role and glossary, the "
             "one-statement search (match, rank, published check, four facets, one page of "
             "highlighted hits) and, when nothing matches, the spelling suggestion and closest "
