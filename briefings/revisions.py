@@ -17,11 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import reversion
+from django.core import serializers
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from .models import (
     Briefing,
@@ -143,22 +144,61 @@ class DocumentState:
 # ---- recording ---------------------------------------------------------------------------------
 
 
+def document_objects(briefing) -> list[models.Model]:
+    """Everything a document revision holds, children before the briefing."""
+    return [
+        *ThemedSection.objects.filter(content_object__briefing=briefing).order_by("pk"),
+        *ThemedKeyMessage.objects.filter(content_object__briefing=briefing).order_by("pk"),
+        *Section.objects.filter(briefing=briefing).order_by("pk"),
+        *KeyMessage.objects.filter(briefing=briefing).order_by("pk"),
+        *Citation.objects.filter(briefing=briefing).order_by("pk"),
+        briefing,
+    ]
+
+
 def record_document(briefing):
     """Add the document's current state, whole, to the active revision.
 
     Children are added before the briefing so the briefing's own follow finds them already
     recorded, and each object is serialised as it is now, after every save in the request.
     """
-    objects = [
-        *ThemedSection.objects.filter(content_object__briefing=briefing),
-        *ThemedKeyMessage.objects.filter(content_object__briefing=briefing),
-        *Section.objects.filter(briefing=briefing),
-        *KeyMessage.objects.filter(briefing=briefing),
-        *Citation.objects.filter(briefing=briefing),
-        briefing,
-    ]
-    for obj in objects:
+    for obj in document_objects(briefing):
         reversion.add_to_revision(obj)
+
+
+class ImportRevisions:
+    """Record a document that an import changes, so the change can be undone in the admin.
+
+    Made before the import writes anything: a document with no revision gets its starting point
+    then, while it is still as it was. After the writes, each document that changed gets a
+    revision naming the file; a starting point made for a document that did not change is
+    removed again, so an import that changes nothing records nothing. A new document gets no
+    revision: its starting point is made at its first edit in the admin, as for any other.
+    """
+
+    def __init__(self, slugs):
+        self.before, self.baselines = {}, {}
+        for briefing in Briefing.objects.filter(slug__in=list(slugs)):
+            self.before[briefing.pk] = self.fingerprint(briefing)
+            if ensure_baseline(briefing):
+                self.baselines[briefing.pk] = document_versions(briefing).first().revision_id
+
+    @staticmethod
+    def fingerprint(briefing) -> str:
+        return serializers.serialize("json", document_objects(briefing))
+
+    def record(self, comments: dict[int, str]) -> int:
+        """Record the documents that changed ({briefing id: comment}); return how many."""
+        recorded = 0
+        for briefing in Briefing.objects.filter(pk__in=list(self.before)):
+            if self.fingerprint(briefing) == self.before[briefing.pk]:
+                Revision.objects.filter(pk=self.baselines.get(briefing.pk)).delete()
+                continue
+            with reversion.create_revision():
+                reversion.set_comment(comments.get(briefing.pk, "Imported from the content files."))
+                record_document(briefing)
+            recorded += 1
+        return recorded
 
 
 def document_versions(briefing_or_id):

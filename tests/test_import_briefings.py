@@ -4,9 +4,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from reversion.models import Revision
 
 from briefings.models import Briefing, Citation, KeyMessage, Reference, Section
+from briefings.revisions import document_versions, revert_document
 
 CONTENT = Path(settings.BRIEFINGS_CONTENT_DIR)
 
@@ -38,6 +41,33 @@ def test_a_second_import_changes_nothing_and_creates_no_duplicates(db):
     before = snapshot()
     assert run().strip().endswith("no changes")
     assert snapshot() == before
+    assert not Revision.objects.exists()
+
+
+def police_renamed(content_copy):
+    police = content_copy / "police.md"
+    police.write_text(
+        police.read_text().replace("## Barriers to engagement {", "## Barriers to engaging {")
+    )
+
+
+def test_an_import_that_changes_a_document_can_be_undone_in_its_history(db, content_copy):
+    briefing = Briefing.objects.get(slug="police")
+    police_renamed(content_copy)
+    output = run(str(content_copy))
+    assert "recorded a revision of 1 document(s) in their history" in output
+    latest, baseline = document_versions(briefing)
+    assert latest.revision.comment == "Imported from police.md."
+    assert baseline.revision.comment.startswith("Starting point")
+    assert not Revision.objects.exclude(pk__in=[latest.revision_id, baseline.revision_id]).exists()
+    admin = get_user_model().objects.create_superuser("importer-admin", "a@example.org", "pw")
+    revert_document(briefing, baseline, admin)
+    section = Section.objects.get(briefing=briefing, key="barriers-to-engagement")
+    assert section.heading == "Barriers to engagement"
+    # Importing the same files again changes the document back, and says so once more.
+    assert "recorded a revision of 1 document(s)" in run(str(content_copy))
+    assert run(str(content_copy)).strip().endswith("no changes")
+    assert len(document_versions(briefing)) == 4
 
 
 def test_a_dry_run_reports_what_would_change_and_writes_nothing(db, content_copy):
@@ -48,7 +78,9 @@ def test_a_dry_run_reports_what_would_change_and_writes_nothing(db, content_copy
     before = snapshot()
     output = run(str(content_copy), "--dry-run")
     assert "would have updated 1 sections" in output
+    assert "would have recorded a revision of 1 document(s)" in output
     assert snapshot() == before
+    assert not Revision.objects.exists()
     assert Section.objects.filter(heading="Barriers to engagement").exists()
 
 

@@ -30,6 +30,7 @@ from briefings.models import (
     SeriesTitle,
     Theme,
 )
+from briefings.revisions import ImportRevisions
 
 from .parser import (
     BriefingData,
@@ -50,6 +51,7 @@ class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    revisions: int = 0  # documents changed, each recorded as a revision to undo in the admin
 
     @property
     def changed(self):
@@ -64,6 +66,8 @@ class Report:
         ):
             for kind, count in sorted(counter.items()):
                 out.append(f"{label} {count} {kind}")
+        if self.revisions:
+            out.append(f"recorded a revision of {self.revisions} document(s) in their history")
         return out or ["no changes"]
 
 
@@ -249,7 +253,14 @@ class Importer:
     def run(self, dry_run=False) -> Report:
         self.validate()
         with transaction.atomic():
+            revisions = ImportRevisions(data.slug for data in self.briefings)
             self._write()
+            comments = {
+                briefing.pk: f"Imported from {Path(data.path).name}."
+                for data in self.briefings
+                if (briefing := Briefing.objects.filter(slug=data.slug).first())
+            }
+            self.report.revisions = revisions.record(comments)
             if dry_run:
                 transaction.set_rollback(True)
         return self.report
