@@ -176,10 +176,12 @@ class ImportRevisions:
     revision: its starting point is made at its first edit in the admin, as for any other.
     """
 
-    def __init__(self, slugs):
-        self.before, self.baselines = {}, {}
-        for briefing in Briefing.objects.filter(slug__in=list(slugs)):
+    def __init__(self, comments: dict[str, str]):
+        """`comments`: for each document's slug, the comment its revision will carry."""
+        self.before, self.baselines, self.comments = {}, {}, {}
+        for briefing in Briefing.objects.filter(slug__in=list(comments)):
             self.before[briefing.pk] = self.fingerprint(briefing)
+            self.comments[briefing.pk] = comments[briefing.slug]
             if ensure_baseline(briefing):
                 self.baselines[briefing.pk] = document_versions(briefing).first().revision_id
 
@@ -187,15 +189,15 @@ class ImportRevisions:
     def fingerprint(briefing) -> str:
         return serializers.serialize("json", document_objects(briefing))
 
-    def record(self, comments: dict[int, str]) -> int:
-        """Record the documents that changed ({briefing id: comment}); return how many."""
+    def record(self) -> int:
+        """Record the documents that changed; return how many."""
         recorded = 0
         for briefing in Briefing.objects.filter(pk__in=list(self.before)):
             if self.fingerprint(briefing) == self.before[briefing.pk]:
                 Revision.objects.filter(pk=self.baselines.get(briefing.pk)).delete()
                 continue
             with reversion.create_revision():
-                reversion.set_comment(comments.get(briefing.pk, "Imported from the content files."))
+                reversion.set_comment(self.comments[briefing.pk])
                 record_document(briefing)
             recorded += 1
         return recorded

@@ -253,14 +253,11 @@ class Importer:
     def run(self, dry_run=False) -> Report:
         self.validate()
         with transaction.atomic():
-            revisions = ImportRevisions(data.slug for data in self.briefings)
+            revisions = ImportRevisions(
+                {data.slug: f"Imported from {Path(data.path).name}." for data in self.briefings}
+            )
             self._write()
-            comments = {
-                briefing.pk: f"Imported from {Path(data.path).name}."
-                for data in self.briefings
-                if (briefing := Briefing.objects.filter(slug=data.slug).first())
-            }
-            self.report.revisions = revisions.record(comments)
+            self.report.revisions = revisions.record()
             if dry_run:
                 transaction.set_rollback(True)
         return self.report

@@ -402,10 +402,9 @@ class SearchBackend:
                             f"FROM {last} l)"
                         )
 
-                    gate = f"{large} AND {capped}"
                     tiers = [
-                        (strong, gate, 1, resume(1, NO_ROW_AFTER)),
-                        (weak, gate, 2, resume(2, 0)),
+                        (strong, f"{large} AND {capped}", 1, resume(1, NO_ROW_AFTER)),
+                        (weak, f"{large} AND {capped}", 2, resume(2, 0)),
                     ]
                     reads.append(f"SELECT * FROM {origin} e WHERE {self.filter_sql(t, parent)}")
                     read_params += [active[parent]] * (2 if parent == "theme" else 1)

@@ -39,7 +39,7 @@ def _ddl():
     cols = ", ".join(COLUMNS)
     new = ", ".join(f"new.{c}" for c in COLUMNS)
     old = ", ".join(f"old.{c}" for c in COLUMNS)
-    statements = [
+    return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({cols}, content='{ENTRY}', "
         "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', "
         f"prefix='{PREFIX_LENGTHS}')",
@@ -50,18 +50,14 @@ def _ddl():
         # Visibility is checked per match against the section row; SQLite keeps `status` behind
         # the long body columns, so without this covering index each check reads the whole row.
         f"CREATE INDEX IF NOT EXISTS {SECTION_INDEX} ON briefings_section (id, status, parent_id)",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS}_insert AFTER INSERT ON {ENTRY} BEGIN "
+        f"INSERT INTO {FTS}(rowid, {cols}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS}_delete AFTER DELETE ON {ENTRY} BEGIN "
+        f"INSERT INTO {FTS}({FTS}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS}_update AFTER UPDATE OF {cols} ON {ENTRY} "
+        f"BEGIN INSERT INTO {FTS}({FTS}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {FTS}(rowid, {cols}) VALUES (new.id, {new}); END",
     ]
-    for table in (FTS,):
-        statements += [
-            f"CREATE TRIGGER IF NOT EXISTS {table}_insert AFTER INSERT ON {ENTRY} BEGIN "
-            f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
-            f"CREATE TRIGGER IF NOT EXISTS {table}_delete AFTER DELETE ON {ENTRY} BEGIN "
-            f"INSERT INTO {table}({table}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
-            f"CREATE TRIGGER IF NOT EXISTS {table}_update AFTER UPDATE OF {cols} ON {ENTRY} "
-            f"BEGIN INSERT INTO {table}({table}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-            f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
-        ]
-    return statements
 
 
 ACTIONS = ("insert", "delete", "update")
@@ -147,13 +143,9 @@ class SQLiteBackend(SearchBackend):
         execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
         execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
         execute(f"DELETE FROM {VOCABULARY}")
-        counts = Counter()
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {ENTRY}")
-            while rows := cursor.fetchmany(1000):
-                for row in rows:
-                    counts.update(vocabulary_words(*row))
-            cursor.executemany(VOCABULARY_UPSERT, sorted(counts.items()))
+            self._count_words(cursor)
         # Statistics for the planner, which otherwise reads whole rows instead of the covering
         # indexes (search_entry_match, briefings_section_search_visibility).
         execute("ANALYZE")
@@ -167,9 +159,11 @@ class SQLiteBackend(SearchBackend):
         return [n for n in [FTS, VOCABULARY, SECTION_INDEX, *TRIGGERS] if n not in present]
 
     def add_words(self, entries):
-        counts = Counter()
-        for entry in entries:
-            counts.update(vocabulary_words(*(getattr(entry, column) for column in COLUMNS)))
+        self._count_words([getattr(entry, column) for column in COLUMNS] for entry in entries)
+
+    def _count_words(self, rows):
+        """Add to the vocabulary each word of the rows (their texts), once per row."""
+        counts = Counter(word for texts in rows for word in vocabulary_words(*texts))
         if counts:
             with self.connection.cursor() as cursor:
                 cursor.executemany(VOCABULARY_UPSERT, sorted(counts.items()))

@@ -94,7 +94,7 @@ class Command(BaseCommand):
             rows = []
             for scale in scales:
                 call_command("generate_corpus", scale=scale, verbosity=0)
-                rows.append(self.measure({scale: None}, rounds)[0])
+                rows.append(self.measure({scale: connections[DEFAULT_DB_ALIAS]}, rounds)[0])
         if verbosity:
             for row in rows:
                 self.stdout.write(self.format_row(row))
@@ -130,9 +130,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def use(wrapper):
-        """Make a connection the default one (None: keep the current one)."""
-        if wrapper is not None:
-            connections[DEFAULT_DB_ALIAS] = wrapper
+        """Make a connection the default one, which the searches use."""
+        connections[DEFAULT_DB_ALIAS] = wrapper
 
     @override_settings(DEBUG=False)  # no query logging while timing
     def measure(self, databases, rounds):
