@@ -45,14 +45,16 @@ FACETS = ("kind", "document", "role", "theme")
 # Options listed per facet, the most results first (and the chosen one): a list of hundreds of
 # links helps nobody choose.
 FACET_OPTIONS = 12
-# Which filter's facet set the page's set is taken from, when several filters are chosen: the
-# broadest filters first, so that the set (under the narrower ones) is most often small enough
-# to have been read whole.
-PARENT_ORDER = ("kind", "role", "document", "theme")
-
-# Greater than any row id: "resume after this row" then reads nothing.
-NO_ROW_AFTER = 2**63 - 1
-
+# Index words that carry a row's filter values (SearchEntry.facets): the kind, the document and
+# its roles, the themes, and "for every role" for a glossary term. Each begins with a private-use
+# character, which the tokenizer keeps in a word and query.clean_text removes from every text and
+# every search, so no reader's word, whole or as a prefix, can ever match one.
+FACET_MARK = "\ue000"
+FACET_KIND = f"{FACET_MARK}kind"
+FACET_DOCUMENT = f"{FACET_MARK}doc"
+FACET_ROLE = f"{FACET_MARK}role"
+FACET_THEME = f"{FACET_MARK}theme"
+FACET_EVERY_ROLE = f"{FACET_MARK}allroles"
 # A prior per kind of result, multiplied into the score: a reference or glossary entry is short,
 # so length normalisation alone would let it outrank the passage that discusses the subject.
 KIND_PRIOR = {"section": 1.0, "key-message": 0.9, "quote": 0.8, "glossary": 0.6, "reference": 0.3}
@@ -222,9 +224,6 @@ class SearchBackend:
 
     # --- shared ----------------------------------------------------------------------------------
 
-    # The id the full-text read returns rows in the order of, for "the rows after this one".
-    row_id = "e.id"
-
     def filter_sql(self, t: Tables, name: str) -> str:
         if name == "kind":
             return "e.kind = %s"
@@ -248,11 +247,10 @@ class SearchBackend:
             )
         raise ValueError(name)
 
-    def where(self, t: Tables, filters: Filters, skip: str | None = None) -> tuple[str, list]:
+    def where(self, t: Tables, active: dict[str, str]) -> tuple[str, list]:
+        """A condition on row e that these filters hold, and its parameters."""
         clauses, params = ["1 = 1"], []
-        for name, value in filters.active().items():
-            if name == skip:
-                continue
+        for name, value in active.items():
             clauses.append(self.filter_sql(t, name))
             params += [value] * (2 if name == "theme" else 1)
         return " AND ".join(clauses), params
@@ -261,13 +259,22 @@ class SearchBackend:
         """A condition true when row e matches one compiled clause (one %s parameter)."""
         raise NotImplementedError  # pragma: no cover
 
-    def count_sql(self, t: Tables, limit: int) -> str:
-        """SELECT count(*) AS n of the rows matching a compiled query, published or not,
-        counting no further than `limit`."""
+    def filtering(self, t: Tables, active: dict[str, str]) -> tuple[str, list, str, list]:
+        """How a read keeps only the rows with these filter values: SQL text appended to its
+        match expression (itself a text) and its parameters, then a condition on row e and its
+        parameters. By default the condition alone; an engine whose full-text index holds the
+        values as words (SearchEntry.facets) has the index intersect them instead."""
+        return ("", [], *self.where(t, active))
+
+    def count_sql(self, t: Tables, limit: int, compiled: str, narrow, where) -> tuple[str, list]:
+        """SELECT count(*) AS n of the rows matching a compiled query under a set's filters,
+        published or not, counting no further than `limit`; and its parameters. `narrow` and
+        `where` are the filters as (SQL, parameters), as filtering() gives them."""
         raise NotImplementedError  # pragma: no cover
 
-    def scan_sql(self, t: Tables, gate: str) -> tuple[str, str, str]:
-        """(FROM, match condition, score) reading entry rows as e; one %s in FROM or condition.
+    def scan_sql(self, t: Tables, gate: str, narrow: str = "") -> tuple[str, str, str]:
+        """(FROM, match condition, score) reading entry rows as e; one %s in FROM or condition,
+        for the match expression, followed by `narrow` (filtering()) and its parameters.
 
         The read takes place only when the SQL condition `gate` holds; when it does not, the
         engine must not read the match at all."""
@@ -296,10 +303,10 @@ class SearchBackend:
         With `coverage` (the clauses of a query relaxed to "any of the words"), rows that match
         more of the clauses come first, then the best scores.
 
-        The work is bounded: when more than `exact_limit` rows match the words (before the
-        published check and the filters), only the first `exact_limit` + 1 rows that pass are
-        read, those whose heading or key message holds the words first, and the page, the total
-        and the facet counts are taken from them (RawResult.capped says so). Ranking and
+        The work is bounded: when more than `exact_limit` rows match the words under a set's
+        filters (before the published check), only the first `exact_limit` + 1 rows that pass
+        are read, those whose heading or key message holds the words first, and the page, the
+        total or the facet counts are taken from them (RawResult.capped says so). Ranking and
         counting every match of a broad word in a large collection costs time in proportion to
         the matches; this keeps a search's cost the same whatever the size of the collection.
         """
@@ -317,11 +324,8 @@ class SearchBackend:
             published,
         ]
 
-        def scan(gate, ranked, tier, after=None):
-            source, condition, score = self.scan_sql(t, gate)
-            if after is not None:
-                # Only the rows after this one in the read's order (by id): FTS5 seeks to it.
-                condition += f" AND {self.row_id} > {after}"
+        def scan(gate, ranked, narrow=""):
+            source, condition, score = self.scan_sql(t, gate, narrow)
             # A set that is only counted skips the ranking: bm25() reads every row holding
             # each of the query's words to weigh it, and coverage reads each clause's matches.
             if not ranked:
@@ -333,7 +337,6 @@ class SearchBackend:
             return " ".join(
                 [
                     "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position,",
-                    f"{tier} AS tier,",
                     f"{score} * {_prior_sql()} AS score,",
                     (self.coverage_sql(t, len(coverage)) if ranked else "0") + " AS coverage",
                     f"FROM {source}",
@@ -348,75 +351,41 @@ class SearchBackend:
                 ]
             )
 
-        sql = [f"WITH raw AS MATERIALIZED ({self.count_sql(t, cap + 1)}),"]
-        params = [compiled]
-
+        sql, params = ["WITH"], []
         # One set of rows per distinct combination of filters: the page's (every filter) and,
-        # for each facet, every filter but its own. Without filters they are all one.
+        # for each facet, every filter but its own. Without filters they are all one. Only the
+        # page's set is ranked.
         names: dict[tuple, str] = {}
         sets: dict[str | None, str] = {}
         active = filters.active()
-        keys = {}
         for skip in (*FACETS, None):
-            where, where_params = self.where(t, filters, skip=skip)
-            keys[skip] = (where, tuple(where_params))
-        # Two filters or more: the page's set is first the set without one of them (the parent)
-        # under that filter. When the parent was read whole, that is all; when it stopped at
-        # the limit, the page's read resumes where the parent's stopped, rather than reading
-        # the match again from the start (under a selective filter, a read covers every match).
-        parent = next((f for f in PARENT_ORDER if f in active), None) if len(active) > 1 else None
-        # Only the page's set, and the set it is taken from, are ranked.
-        ranked = {keys[None], keys[parent]} if parent else {keys[None]}
-        # The page's set last, so that the set it is taken from is there before it.
-        page_key = keys[None]
-        for skip in sorted((*FACETS, None), key=lambda skip: keys[skip] == page_key):
-            key = keys[skip]
+            chosen = {facet: value for facet, value in active.items() if facet != skip}
+            key = tuple(chosen.items())
             if key not in names:
                 names[key] = name = f"c{len(names)}"
-                where, where_params = key
-                rank = key in ranked
-                # The three reads, each gated: the whole match when it is small (tier 0), else
-                # the strong tier (1), then the weak one (2) until the limit is reached. Each
-                # read returns rows by id, so (tier, id) is the order in which rows are read.
-                small, large = f"(SELECT n FROM raw) <= {cap}", f"(SELECT n FROM raw) > {cap}"
-                tiers = [
-                    (compiled, small, 0, None),
-                    (strong, large, 1, None),
-                    (weak, large, 2, None),
-                ]
-                reads, read_params = [], []
-                if key == page_key and parent is not None:
-                    origin = sets[parent]
-                    capped = f"(SELECT COUNT(*) FROM {origin}) > {cap}"
-                    last = (
-                        f"(SELECT MAX(o.tier) AS tier, MAX(o.id) AS id FROM {origin} o "
-                        f"WHERE o.tier = (SELECT MAX(tier) FROM {origin}))"
-                    )
-
-                    # The parent stopped in the strong tier: resume there, then read the weak
-                    # one; it stopped in the weak tier: resume there. (A parent cut at the
-                    # limit means the match itself is over it, so the small read never runs.)
-                    def resume(tier, otherwise, last=last):
-                        return (
-                            f"(SELECT CASE WHEN l.tier = {tier} THEN l.id ELSE {otherwise} END "
-                            f"FROM {last} l)"
-                        )
-
-                    tiers = [
-                        (strong, f"{large} AND {capped}", 1, resume(1, NO_ROW_AFTER)),
-                        (weak, f"{large} AND {capped}", 2, resume(2, 0)),
-                    ]
-                    reads.append(f"SELECT * FROM {origin} e WHERE {self.filter_sql(t, parent)}")
-                    read_params += [active[parent]] * (2 if parent == "theme" else 1)
-                for expression, gate, tier, after in tiers:
-                    reads.append(f"{scan(gate, rank, tier, after)} AND {where}")
-                    read_params += [
+                narrow, narrow_params, where, where_params = self.filtering(t, chosen)
+                # Each set is exact when its own matches (under its filters, before the
+                # published check) are within the limit: then the whole match is read at
+                # once. Beyond it, the strong tier (the words in the heading or key message),
+                # then the weak one, until the limit is reached.
+                count_sql, count_params = self.count_sql(
+                    t, cap + 1, compiled, (narrow, narrow_params), (where, where_params)
+                )
+                sql.append(f"n{name} AS MATERIALIZED ({count_sql}),")
+                params += count_params
+                small = f"(SELECT n FROM n{name}) <= {cap}"
+                large = f"(SELECT n FROM n{name}) > {cap}"
+                rank = key == tuple(active.items())
+                reads = []
+                for expression, gate in [(compiled, small), (strong, large), (weak, large)]:
+                    reads.append(f"{scan(gate, rank, narrow)} AND {where}")
+                    params += [
                         *(coverage_params if rank else []),
                         expression,
+                        *narrow_params,
                         *visible_params,
                         *where_params,
                     ]
-                params += read_params
                 sql.append(
                     f"{name} AS MATERIALIZED (SELECT * FROM ("
                     + " UNION ALL ".join(reads)

@@ -20,6 +20,7 @@ from django.db import connections, transaction
 from django.utils.text import slugify
 
 from . import backends
+from .backends import FACET_DOCUMENT, FACET_EVERY_ROLE, FACET_KIND, FACET_ROLE, FACET_THEME
 from .query import clean_text
 
 BLOCK_TAGS = {
@@ -118,6 +119,7 @@ class Doc:
     summary: str = ""
     body: str = ""
     extra: str = ""
+    facets: str = ""
 
     @property
     def identity(self):
@@ -136,7 +138,20 @@ def _shorten(text: str, limit: int = 90) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def section_docs(section: dict, themes: list[str]) -> list[Doc]:
+def facet_tokens(kind: str, briefing_id=None, roles=(), themes=()) -> str:
+    """The row's filter values as index words (see SQLiteBackend.filtering), so a filtered search
+    is an intersection inside the full-text index rather than a check of every match."""
+    tokens = [f"{FACET_KIND}{kind.replace('-', '')}"]
+    if briefing_id is None:
+        tokens.append(FACET_EVERY_ROLE)  # a glossary term is for every role
+    else:
+        tokens.append(f"{FACET_DOCUMENT}{briefing_id}")
+        tokens += [f"{FACET_ROLE}{role}" for role in sorted(roles)]
+    tokens += [f"{FACET_THEME}{theme}" for theme in sorted(themes)]
+    return " ".join(tokens)
+
+
+def section_docs(section: dict, themes: list[tuple[str, int]], roles=()) -> list[Doc]:
     """A section's row and one row per young person's quote in it.
 
     A sub-section also carries its parent's heading, weakly: "4.6 What are the vulnerabilities?"
@@ -144,6 +159,8 @@ def section_docs(section: dict, themes: list[str]) -> list[Doc]:
     """
     text, quotes = html_text(section["body_html"])
     context = [plain(section["parent__heading"])] if section.get("parent__heading") else []
+    names = [name for name, _ in themes]
+    theme_ids = [pk for _, pk in themes]
     position = SECTION_POSITION + section["order"] * 100
     docs = [
         Doc(
@@ -155,7 +172,8 @@ def section_docs(section: dict, themes: list[str]) -> list[Doc]:
             title=plain(section["heading"]),
             heading=plain(section["heading"]),
             body=text,
-            extra=" ".join([*context, *themes]),
+            extra=" ".join([*context, *names]),
+            facets=facet_tokens("section", section["briefing_id"], roles, theme_ids),
         )
     ]
     for order, (words, attribution) in enumerate(quotes):
@@ -169,13 +187,14 @@ def section_docs(section: dict, themes: list[str]) -> list[Doc]:
                 position=position + order + 1,
                 title=f"“{_shorten(words, 70)}”",
                 body=words,
-                extra=" ".join([attribution, *themes]),
+                extra=" ".join([attribution, *names]),
+                facets=facet_tokens("quote", section["briefing_id"], roles, theme_ids),
             )
         )
     return docs
 
 
-def key_message_doc(message: dict, themes: list[str]) -> Doc:
+def key_message_doc(message: dict, themes: list[tuple[str, int]], roles=()) -> Doc:
     text, _ = html_text(message["text_html"])
     return Doc(
         kind="key-message",
@@ -185,11 +204,12 @@ def key_message_doc(message: dict, themes: list[str]) -> Doc:
         title=_shorten(text),
         anchor=f"km-{message['key']}",
         summary=text,
-        extra=" ".join(themes),
+        extra=" ".join(name for name, _ in themes),
+        facets=facet_tokens("key-message", message["briefing_id"], roles, [pk for _, pk in themes]),
     )
 
 
-def citation_doc(citation: dict) -> Doc:
+def citation_doc(citation: dict, roles=()) -> Doc:
     entry, _ = html_text(citation["entry_html"])
     title = plain(citation["reference__title"]) or entry
     return Doc(
@@ -211,6 +231,7 @@ def citation_doc(citation: dict) -> Doc:
                 plain(citation["reference__publisher"]),
             ]
         ),
+        facets=facet_tokens("reference", citation["briefing_id"], roles),
     )
 
 
@@ -223,6 +244,7 @@ def glossary_doc(term: dict) -> Doc:
         heading=plain(term["term"]),
         summary=plain(term["expansion"]),
         body=plain(term["note"]),
+        facets=facet_tokens("glossary"),
     )
 
 
@@ -245,37 +267,56 @@ CITATION_VALUES = (
 )
 
 
-def _theme_names(through, owners) -> dict[int, list[str]]:
-    names = defaultdict(list)
+def _themes(through, owners) -> dict[int, list[tuple[str, int]]]:
+    """Each owner's themes as (name, id), by name."""
+    themes = defaultdict(list)
     rows = (
         through.objects.filter(content_object__in=owners)
         .order_by("tag__name")
-        .values_list("content_object_id", "tag__name")
+        .values_list("content_object_id", "tag__name", "tag_id")
     )
-    for owner_id, name in rows:
-        names[owner_id].append(name)
-    return names
+    for owner_id, name, pk in rows:
+        themes[owner_id].append((name, pk))
+    return themes
+
+
+def _audiences(rows, apps) -> dict[int, list[int]]:
+    """The role ids of the documents the rows belong to."""
+    through = apps.get_model("briefings", "Briefing").audiences.through
+    briefing_ids = {row["briefing_id"] for row in rows}
+    roles = defaultdict(list)
+    pairs = through.objects.filter(briefing_id__in=briefing_ids).values_list(
+        "briefing_id", "role_id"
+    )
+    for briefing_id, role_id in pairs:
+        roles[briefing_id].append(role_id)
+    return roles
 
 
 def docs_for_sections(sections, apps=global_apps) -> list[Doc]:
-    themes = _theme_names(apps.get_model("briefings", "ThemedSection"), sections.values("pk"))
+    themes = _themes(apps.get_model("briefings", "ThemedSection"), sections.values("pk"))
+    rows = list(sections.values(*SECTION_VALUES))
+    roles = _audiences(rows, apps)
     return [
         doc
-        for row in sections.values(*SECTION_VALUES)
-        for doc in section_docs(row, themes.get(row["id"], []))
+        for row in rows
+        for doc in section_docs(row, themes.get(row["id"], []), roles[row["briefing_id"]])
     ]
 
 
 def docs_for_key_messages(messages, apps=global_apps) -> list[Doc]:
-    themes = _theme_names(apps.get_model("briefings", "ThemedKeyMessage"), messages.values("pk"))
+    themes = _themes(apps.get_model("briefings", "ThemedKeyMessage"), messages.values("pk"))
+    rows = list(messages.values(*KEY_MESSAGE_VALUES))
+    roles = _audiences(rows, apps)
     return [
-        key_message_doc(row, themes.get(row["id"], []))
-        for row in messages.values(*KEY_MESSAGE_VALUES)
+        key_message_doc(row, themes.get(row["id"], []), roles[row["briefing_id"]]) for row in rows
     ]
 
 
-def docs_for_citations(citations) -> list[Doc]:
-    return [citation_doc(row) for row in citations.values(*CITATION_VALUES)]
+def docs_for_citations(citations, apps=global_apps) -> list[Doc]:
+    rows = list(citations.values(*CITATION_VALUES))
+    roles = _audiences(rows, apps)
+    return [citation_doc(row, roles[row["briefing_id"]]) for row in rows]
 
 
 def docs_for_glossary(terms) -> list[Doc]:
@@ -289,6 +330,17 @@ def entry_model(apps=global_apps):
     return apps.get_model("briefings", "SearchEntry")
 
 
+def _fields(entries) -> list[str]:
+    """The Doc fields the row model has: a migration's historical model may lack later ones."""
+    present = {field.attname for field in entries._meta.concrete_fields}
+    return [name for name in FIELDS if name in present]
+
+
+def _row(entries, doc: Doc, names: list[str]):
+    values = doc.values()
+    return entries(**{name: values[name] for name in ("kind", "object_id", "part", *names)})
+
+
 def sync(docs: list[Doc], scope, apps=global_apps) -> int:
     """Make the rows in `scope` (a SearchEntry queryset) exactly `docs`; return rows written.
 
@@ -297,13 +349,14 @@ def sync(docs: list[Doc], scope, apps=global_apps) -> int:
     entries = entry_model(apps)
     existing = {(e.kind, e.object_id, e.part): e for e in scope}
     create, update = [], []
+    names = _fields(entries)
     for doc in docs:
         entry = existing.pop(doc.identity, None)
         if entry is None:
-            create.append(entries(**doc.values()))
+            create.append(_row(entries, doc, names))
             continue
         changed = False
-        for name in FIELDS:
+        for name in names:
             value = getattr(doc, name)
             if getattr(entry, name) != value:
                 setattr(entry, name, value)
@@ -316,7 +369,7 @@ def sync(docs: list[Doc], scope, apps=global_apps) -> int:
         if create:
             entries.objects.bulk_create(create, batch_size=BATCH)
         if update:
-            entries.objects.bulk_update(update, FIELDS, batch_size=BATCH)
+            entries.objects.bulk_update(update, names, batch_size=BATCH)
         backends.backend_for(scope.db).add_words(create + update)
     return len(create) + len(update) + len(existing)
 
@@ -338,7 +391,7 @@ def index_key_messages(messages, apps=global_apps) -> int:
 def index_citations(citations, apps=global_apps) -> int:
     entries = entry_model(apps)
     scope = entries.objects.filter(kind="reference", object_id__in=citations.values("pk"))
-    return sync(docs_for_citations(citations), scope, apps)
+    return sync(docs_for_citations(citations, apps), scope, apps)
 
 
 def index_glossary(terms, apps=global_apps) -> int:
@@ -360,7 +413,7 @@ def all_docs(apps=global_apps):
     for queryset, build in (
         (manager("Section").all(), lambda qs: docs_for_sections(qs, apps)),
         (manager("KeyMessage").all(), lambda qs: docs_for_key_messages(qs, apps)),
-        (manager("Citation").select_related("reference"), docs_for_citations),
+        (manager("Citation").select_related("reference"), lambda qs: docs_for_citations(qs, apps)),
         (manager("GlossaryTerm").all(), docs_for_glossary),
     ):
         ids = list(queryset.order_by("pk").values_list("pk", flat=True))
@@ -379,9 +432,9 @@ def rebuild(apps=global_apps, using="default") -> int:
         # model (the page cache's), Django would load each row first.
         table = connections[using].ops.quote_name(entries._meta.db_table)
         backend.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted table name, no input
-        batch = []
+        batch, names = [], _fields(entries)
         for doc in all_docs(apps):
-            batch.append(entries(**doc.values()))
+            batch.append(_row(entries, doc, names))
             if len(batch) >= BATCH:
                 entries.objects.bulk_create(batch)
                 count += len(batch)

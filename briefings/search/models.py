@@ -39,6 +39,9 @@ class SearchEntry(models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     extra = models.TextField(blank=True)
+    # Not text: the row's filter values as index words, so that the full-text index can apply a
+    # filter itself (index.facet_tokens). Never shown, never matched by what a reader types.
+    facets = models.TextField(blank=True, editable=False)
 
     class Meta:
         app_label = "briefings"

@@ -175,14 +175,17 @@ class PostgresBackend(SearchBackend):
     def tiers(self, query: Query) -> tuple[str, str]:
         return tiers_tsquery(query)
 
-    def count_sql(self, t, limit: int) -> str:
+    def count_sql(self, t, limit, compiled, narrow, where):
+        where_sql, where_params = where
         return (
             f"SELECT count(*) AS n FROM (SELECT 1 FROM {t.entry} e "
-            f"WHERE e.{VECTOR} @@ to_tsquery('{CONFIG}', %s) LIMIT {limit}) m"
+            f"WHERE e.{VECTOR} @@ to_tsquery('{CONFIG}', %s) AND {where_sql} LIMIT {limit}) m",
+            [compiled, *where_params],
         )
 
-    def scan_sql(self, t, gate):
+    def scan_sql(self, t, gate, narrow=""):
         # PostgreSQL tests a condition on no table once, before the scan (a one-time filter).
+        # Its planner combines the filters' indexes with the GIN index itself: no facet words.
         return (
             f"{t.entry} e CROSS JOIN (SELECT to_tsquery('{CONFIG}', %s) AS query) q",
             f"e.{VECTOR} @@ q.query AND {gate}",

@@ -5,9 +5,12 @@ here, so an edit is searchable on the next request. Each handler re-indexes only
 changed (a handful of queries) and writes nothing when its text did not change.
 
 Deletes of briefings and sections need no handler: index rows point at them with cascading
-foreign keys. Audiences and publication status need none either: they are read live when
-searching. Code that bypasses signals (``bulk_create``, ``QuerySet.update``) must run
-``manage.py rebuild_search_index`` afterwards, as ``generate_corpus`` does.
+foreign keys. Publication status needs none either: it is read live when searching. A document's
+roles and a row's themes are also held in the row as filter words (index.facet_tokens), so
+changing them re-indexes what carries them; a role or theme deleted leaves words no filter can
+name any more, which is harmless. Code that bypasses signals (``bulk_create``,
+``QuerySet.update``) must run ``manage.py rebuild_search_index`` afterwards, as
+``generate_corpus`` does.
 """
 
 from django.db.models import Q
@@ -15,10 +18,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from briefings.models import (
+    Briefing,
     Citation,
     GlossaryTerm,
     KeyMessage,
     Reference,
+    Role,
     Section,
     Theme,
     ThemedKeyMessage,
@@ -100,3 +105,21 @@ def _themed(model, through):
 
 _themed(Section, ThemedSection)
 _themed(KeyMessage, ThemedKeyMessage)
+
+
+@receiver(m2m_changed, sender=Briefing.audiences.through, dispatch_uid="search.audiences")
+def audiences_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action != "post_clear" and not pk_set:
+        return
+    if not isinstance(instance, Role):
+        briefings = Briefing.objects.filter(pk=instance.pk)
+    elif pk_set:
+        briefings = Briefing.objects.filter(pk__in=pk_set)
+    else:
+        # A role cleared of all its documents no longer says which they were.
+        briefings = Briefing.objects.all()
+    index.index_sections(Section.objects.filter(briefing__in=briefings))
+    index.index_key_messages(KeyMessage.objects.filter(briefing__in=briefings))
+    index.index_citations(Citation.objects.filter(briefing__in=briefings))

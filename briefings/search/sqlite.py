@@ -14,7 +14,20 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .backends import ELLIPSIS, MARK_END, MARK_START, SearchBackend, each_word_is_safe
+from briefings.models import SearchEntry
+
+from .backends import (
+    ELLIPSIS,
+    FACET_DOCUMENT,
+    FACET_EVERY_ROLE,
+    FACET_KIND,
+    FACET_ROLE,
+    FACET_THEME,
+    MARK_END,
+    MARK_START,
+    SearchBackend,
+    each_word_is_safe,
+)
 from .query import AllOf, AnyOf, Phrase, Query, Term, vocabulary_words
 
 ENTRY = "briefings_searchentry"
@@ -23,9 +36,11 @@ VOCABULARY = "briefings_searchentry_vocabulary"
 # Before migration 0007 the vocabulary was an fts5vocab view of this unstemmed full-text table.
 LEGACY_WORDS = "briefings_searchentry_words"
 COLUMNS = ("heading", "summary", "body", "extra")
+# The full-text table also holds each row's filter values as words (SearchEntry.facets).
+FTS_COLUMNS = (*COLUMNS, "facets")
 # bm25() weights per column: a heading says what a section is about; a key message is the
-# document's own summary; references and themes are the weakest evidence.
-WEIGHTS = (8.0, 4.0, 1.0, 0.4)
+# document's own summary; references and themes are the weakest evidence; filter values none.
+WEIGHTS = (8.0, 4.0, 1.0, 0.4, 0.0)
 SNIPPET_TOKENS = 28
 SECTION_INDEX = "briefings_section_search_visibility"
 # The last word of a search is also a prefix, so nearly every search has one. Without an index
@@ -34,11 +49,11 @@ SECTION_INDEX = "briefings_section_search_visibility"
 PREFIX_LENGTHS = "3 4 5 6 7 8"
 
 
-def _ddl():
+def _ddl(columns=FTS_COLUMNS):
     """Idempotent DDL: safe to run again to restore anything a table rebuild dropped."""
-    cols = ", ".join(COLUMNS)
-    new = ", ".join(f"new.{c}" for c in COLUMNS)
-    old = ", ".join(f"old.{c}" for c in COLUMNS)
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({cols}, content='{ENTRY}', "
         "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', "
@@ -113,8 +128,6 @@ def tiers_fts5(query: Query) -> tuple[str, str]:
 
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
-    # On the full-text table's rowid, FTS5 seeks to the row rather than reading up to it.
-    row_id = f"{FTS}.rowid"
 
     def install(self, schema_editor):
         self.ensure(schema_editor.execute)
@@ -134,7 +147,7 @@ class SQLiteBackend(SearchBackend):
 
     def ensure(self, execute):
         if self.missing():
-            for statement in _ddl():
+            for statement in _ddl(self._indexed_columns()):
                 execute(statement)
 
     def refill(self, execute):
@@ -149,6 +162,16 @@ class SQLiteBackend(SearchBackend):
         # Statistics for the planner, which otherwise reads whole rows instead of the covering
         # indexes (search_entry_match, briefings_section_search_visibility).
         execute("ANALYZE")
+
+    def _indexed_columns(self):
+        """The full-text columns the row table has: migrations before 0008 build the table
+        from rows that have no filter values yet."""
+        with self.connection.cursor() as cursor:
+            present = {
+                column.name
+                for column in self.connection.introspection.get_table_description(cursor, ENTRY)
+            }
+        return [column for column in FTS_COLUMNS if column in present]
 
     def missing(self) -> list[str]:
         with self.connection.cursor() as cursor:
@@ -174,19 +197,58 @@ class SQLiteBackend(SearchBackend):
     def tiers(self, query: Query) -> tuple[str, str]:
         return tiers_fts5(query)
 
-    def count_sql(self, t, limit: int) -> str:
-        return f"SELECT count(*) AS n FROM (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT {limit})"
+    def count_sql(self, t, limit, compiled, narrow, where):
+        narrow_sql, narrow_params = narrow
+        where_sql, where_params = where
+        source = FTS
+        if where_params:
+            source += f" CROSS JOIN {t.entry} e ON e.id = {FTS}.rowid"
+        return (
+            f"SELECT count(*) AS n FROM (SELECT 1 FROM {source} "
+            f"WHERE {FTS} MATCH '(' || %s || ')'{narrow_sql} AND {where_sql} LIMIT {limit})",
+            [compiled, *narrow_params, *where_params],
+        )
 
-    def scan_sql(self, t, gate):
+    def scan_sql(self, t, gate, narrow=""):
         weights = ", ".join(str(w) for w in WEIGHTS)
         # CROSS JOIN fixes the join order: the full-text match drives, one row lookup per match.
         # The gate goes inside the MATCH: as a condition beside it, SQLite would still have
         # FTS5 read the whole match first. '""' is the empty phrase, which matches nothing.
         return (
             f"{FTS} CROSS JOIN {t.entry} e ON e.id = {FTS}.rowid",
-            f"""{FTS} MATCH (CASE WHEN {gate} THEN %s ELSE '""' END)""",
+            f"""{FTS} MATCH (CASE WHEN {gate} THEN '(' || %s || ')'{narrow} ELSE '""' END)""",
             f"bm25({FTS}, {weights})",
         )
+
+    def filtering(self, t, active):
+        # The index intersects the filter words with the match: a filter that few matches pass
+        # (one document of hundreds, a theme) no longer has the read go through every match to
+        # find them, nor check each against the tables. Each value becomes a word in SQL, from
+        # the row it names; an unknown value gives id 0, which no row holds. The words are
+        # written in the same transaction as what they record (signals.py), as the text is.
+        def word(prefix, table):
+            return (
+                f"""'"{prefix}' || COALESCE((SELECT x.id FROM {table} x """
+                """WHERE x.slug = %s), 0) || '"'"""
+            )
+
+        words, params = [], []
+        for name, value in active.items():
+            if name == "kind":
+                known = value in SearchEntry.Kind.values
+                words.append(f"""'"{FACET_KIND}{value.replace("-", "") if known else 0}"'""")
+                continue
+            if name == "document":
+                words.append(word(FACET_DOCUMENT, t.briefing))
+            elif name == "role":
+                every = f'"{FACET_EVERY_ROLE}"'
+                words.append(f"'(' || {word(FACET_ROLE, t.role)} || ' OR {every})'")
+            elif name == "theme":
+                words.append(word(FACET_THEME, t.theme))
+            else:
+                raise ValueError(name)
+            params.append(value)
+        return "".join(f" || ' AND ' || {w}" for w in words), params, "1 = 1", []
 
     def clause_sql(self, t) -> str:
         return f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"

@@ -53,6 +53,8 @@ QUERIES = [
     ("CSE", {}),
     ("young people", {}),
     ("disclosure", {"role": "police"}),
+    # A broad word within one document: at scale 100, one of 500.
+    ("CSE", {"document": "police"}),
     ("support", {"kind": "section", "theme": "specialist-support"}),
 ]
 
@@ -238,26 +240,30 @@ class Command(BaseCommand):
     def narrative(limit):
         return [
             f"A search's work is bounded: when more than `SEARCH_EXACT_LIMIT` ({limit:,}) rows "
-            f"match the words, it reads the first {limit:,} that pass the published check and "
-            "the filters, those whose heading or key message holds the words first, ranks and "
-            f"counts those, and says “more than {limit:,} results” (shown as {limit:,}+ above). "
-            "Below the limit, ranking and counts are exact, as they are for every one-word "
-            "search of the real collection. A search's cost is about proportional to the rows it "
-            "reads, so to the limit.",
+            f"match the words under the chosen filters, it reads the first {limit:,} that pass "
+            "the published check, those whose heading or key message holds the words first, "
+            f"ranks and counts those, and says “more than {limit:,} results” (shown as "
+            f"{limit:,}+ above). Below the limit, ranking and counts are exact, as they are for "
+            "every one-word search of the real collection. A search's cost is about "
+            "proportional to the rows it reads, so to the limit.",
             "",
             "Only the page's set of rows is ranked: the sets read for the filter counts skip "
             "bm25(). A read that is not needed is not started (the condition is inside the FTS5 "
             "MATCH, which SQLite would otherwise run before testing it). “All the words but one” "
-            "writes the k-th commonest word k times, not every word n − 1 times.",
+            "writes the k-th commonest word k times, not every word n − 1 times. Each index row "
+            "holds its kind, document, roles and themes as words of a fifth, unshown column, so "
+            "a filter is an intersection of word lists inside FTS5: a filter that few matches "
+            "pass (one document of hundreds) costs what its results cost, not what every match "
+            "of the words costs.",
             "",
             "What still grows with the collection: bm25() weighs each word by reading every row "
             "that holds it, once per time the word is written in the search (most for “all the "
-            "words but one”); a filter that few matches pass (a theme) makes the read cover "
-            "every match; and each highlighted hit seeks its row in every word's list. FTS5 "
-            "prefix indexes (3 to 8 letters) keep the last word's prefix search to one list. "
-            "The spelling vocabulary is a table counted when rows are written (an fts5vocab "
-            "view counted every word's rows on each read), and a suggestion stops measuring a "
-            "word's distance as soon as it is too far.",
+            "words but one”); each highlighted hit seeks its row in every word's list; and the "
+            "filter counts and the ranking grow with the rows read, up to the limit, which a "
+            "larger collection reaches for more searches. FTS5 prefix indexes (3 to 8 letters) "
+            "keep the last word's prefix search to one list. The spelling vocabulary is a table "
+            "counted when rows are written (an fts5vocab view counted every word's rows on each "
+            "read), and a suggestion stops measuring a word's distance as soon as it is too far.",
         ]
 
     def write(self, path, rows, rounds):
