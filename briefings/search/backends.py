@@ -224,6 +224,9 @@ class SearchBackend:
 
     # --- shared ----------------------------------------------------------------------------------
 
+    # The order a read cut at the limit goes in: the rows' ids.
+    read_order = "e.id"
+
     def filter_sql(self, t: Tables, name: str) -> str:
         if name == "kind":
             return "e.kind = %s"
@@ -280,9 +283,8 @@ class SearchBackend:
         engine must not read the match at all."""
         raise NotImplementedError  # pragma: no cover
 
-    def tiers(self, query: Query) -> tuple[str, str]:
-        """The query split in two compiled queries: rows whose heading or key message holds
-        one of its words or phrases, then the others."""
+    def strong(self, query: Query) -> str:
+        """The compiled query matched within the heading and key message alone."""
         raise NotImplementedError  # pragma: no cover
 
     @property
@@ -314,7 +316,7 @@ class SearchBackend:
         t = self.tables
         cap = self.exact_limit
         compiled = self.compile(query)
-        strong, weak = self.tiers(query)
+        strong = self.strong(query)
         coverage_params = [self.compile(Query(must=(clause,))) for clause in coverage]
         published = str(Status.PUBLISHED)
         visible_params = [
@@ -352,6 +354,21 @@ class SearchBackend:
             )
 
         sql, params = ["WITH"], []
+
+        def read(expression, gate, ranked, filtering):
+            """One read of the match; its parameters are added in the order of the SQL."""
+            narrow, narrow_params, where, where_params = filtering
+            params.extend(
+                [
+                    *(coverage_params if ranked else []),
+                    expression,
+                    *narrow_params,
+                    *visible_params,
+                    *where_params,
+                ]
+            )
+            return f"{scan(gate, ranked, narrow)} AND {where}"
+
         # One set of rows per distinct combination of filters: the page's (every filter) and,
         # for each facet, every filter but its own. Without filters they are all one. Only the
         # page's set is ranked.
@@ -363,11 +380,12 @@ class SearchBackend:
             key = tuple(chosen.items())
             if key not in names:
                 names[key] = name = f"c{len(names)}"
-                narrow, narrow_params, where, where_params = self.filtering(t, chosen)
+                filtering = self.filtering(t, chosen)
+                narrow, narrow_params, where, where_params = filtering
                 # Each set is exact when its own matches (under its filters, before the
                 # published check) are within the limit: then the whole match is read at
-                # once. Beyond it, the strong tier (the words in the heading or key message),
-                # then the weak one, until the limit is reached.
+                # once. Beyond it, the rows whose heading or key message holds the words are
+                # read first, then the rest, until the limit is reached.
                 count_sql, count_params = self.count_sql(
                     t, cap + 1, compiled, (narrow, narrow_params), (where, where_params)
                 )
@@ -375,17 +393,21 @@ class SearchBackend:
                 params += count_params
                 small = f"(SELECT n FROM n{name}) <= {cap}"
                 large = f"(SELECT n FROM n{name}) > {cap}"
-                rank = key == tuple(active.items())
-                reads = []
-                for expression, gate in [(compiled, small), (strong, large), (weak, large)]:
-                    reads.append(f"{scan(gate, rank, narrow)} AND {where}")
-                    params += [
-                        *(coverage_params if rank else []),
-                        expression,
-                        *narrow_params,
-                        *visible_params,
-                        *where_params,
-                    ]
+                ranked = key == tuple(active.items())
+                # The rest is the whole match again without the strong rows read, rather than
+                # "the match but not the strong", whose every word bm25() would weigh twice and
+                # FTS5 test twice per row.
+                # A read cut at the limit goes in id order, so that the same search always
+                # gives the same rows whatever plan the database chooses.
+                order = f"ORDER BY {self.read_order}"
+                strong_read = read(strong, large, ranked, filtering)
+                sql.append(f"s{name} AS MATERIALIZED ({strong_read} {order} LIMIT {cap + 1}),")
+                reads = [
+                    read(compiled, small, ranked, filtering),
+                    f"SELECT * FROM s{name}",
+                    f"SELECT * FROM ({read(compiled, large, ranked, filtering)} "
+                    f"AND e.id NOT IN (SELECT s.id FROM s{name} s) {order}) w",
+                ]
                 sql.append(
                     f"{name} AS MATERIALIZED (SELECT * FROM ("
                     + " UNION ALL ".join(reads)

@@ -98,12 +98,10 @@ def compile_tsquery(query: Query) -> str:
     return " & ".join(parts)
 
 
-def tiers_tsquery(query: Query) -> tuple[str, str]:
-    """The rows where the query matches within the heading and key message (weights A and B)
-    alone, then the other rows it matches."""
+def strong_tsquery(query: Query) -> str:
+    """The query matched within the heading and key message (weights A and B) alone."""
     must = "(" + " & ".join(_node(n, weights="AB") for n in query.must) + ")"
-    negatives = "".join(f" & !{_node(n)}" for n in query.must_not)
-    return f"{must}{negatives}", f"({compile_tsquery(query)}) & !{must}"
+    return must + "".join(f" & !{_node(n)}" for n in query.must_not)
 
 
 def _options(whole=False) -> str:
@@ -172,8 +170,8 @@ class PostgresBackend(SearchBackend):
     def compile(self, query: Query) -> str:
         return compile_tsquery(query)
 
-    def tiers(self, query: Query) -> tuple[str, str]:
-        return tiers_tsquery(query)
+    def strong(self, query: Query) -> str:
+        return strong_tsquery(query)
 
     def count_sql(self, t, limit, compiled, narrow, where):
         where_sql, where_params = where
