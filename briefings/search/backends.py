@@ -269,13 +269,13 @@ class SearchBackend:
         values as words (SearchEntry.facets) has the index intersect them instead."""
         return ("", [], *self.where(t, active))
 
-    def count_sql(self, t: Tables, limit: int, compiled: str, narrow, where) -> tuple[str, list]:
-        """SELECT count(*) AS n of the rows matching a compiled query under a set's filters,
-        published or not, counting no further than `limit`; and its parameters. `narrow` and
-        `where` are the filters as (SQL, parameters), as filtering() gives them."""
+    def count_sql(self, t: Tables, limit: int, compiled: str, filtering) -> tuple[str, list]:
+        """SELECT count(*) AS n of the rows matching a compiled query under a set's filters
+        (as filtering() gives them), published or not, counting no further than `limit`; and
+        its parameters."""
         raise NotImplementedError  # pragma: no cover
 
-    def scan_sql(self, t: Tables, gate: str, narrow: str = "") -> tuple[str, str, str]:
+    def scan_sql(self, t: Tables, gate: str, narrow: str) -> tuple[str, str, str]:
         """(FROM, match condition, score) reading entry rows as e; one %s in FROM or condition,
         for the match expression, followed by `narrow` (filtering()) and its parameters.
 
@@ -326,7 +326,7 @@ class SearchBackend:
             published,
         ]
 
-        def scan(gate, ranked, narrow=""):
+        def scan(gate, ranked, narrow):
             source, condition, score = self.scan_sql(t, gate, narrow)
             # A set that is only counted skips the ranking: bm25() reads every row holding
             # each of the query's words to weigh it, and coverage reads each clause's matches.
@@ -381,14 +381,11 @@ class SearchBackend:
             if key not in names:
                 names[key] = name = f"c{len(names)}"
                 filtering = self.filtering(t, chosen)
-                narrow, narrow_params, where, where_params = filtering
                 # Each set is exact when its own matches (under its filters, before the
                 # published check) are within the limit: then the whole match is read at
                 # once. Beyond it, the rows whose heading or key message holds the words are
                 # read first, then the rest, until the limit is reached.
-                count_sql, count_params = self.count_sql(
-                    t, cap + 1, compiled, (narrow, narrow_params), (where, where_params)
-                )
+                count_sql, count_params = self.count_sql(t, cap + 1, compiled, filtering)
                 sql.append(f"n{name} AS MATERIALIZED ({count_sql}),")
                 params += count_params
                 small = f"(SELECT n FROM n{name}) <= {cap}"
@@ -396,9 +393,8 @@ class SearchBackend:
                 ranked = key == tuple(active.items())
                 # The rest is the whole match again without the strong rows read, rather than
                 # "the match but not the strong", whose every word bm25() would weigh twice and
-                # FTS5 test twice per row.
-                # A read cut at the limit goes in id order, so that the same search always
-                # gives the same rows whatever plan the database chooses.
+                # FTS5 test twice per row. A read cut at the limit goes in id order, so that the
+                # same search always gives the same rows whatever plan the database chooses.
                 order = f"ORDER BY {self.read_order}"
                 strong_read = read(strong, large, ranked, filtering)
                 sql.append(f"s{name} AS MATERIALIZED ({strong_read} {order} LIMIT {cap + 1}),")

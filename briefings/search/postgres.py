@@ -173,15 +173,15 @@ class PostgresBackend(SearchBackend):
     def strong(self, query: Query) -> str:
         return strong_tsquery(query)
 
-    def count_sql(self, t, limit, compiled, narrow, where):
-        where_sql, where_params = where
+    def count_sql(self, t, limit, compiled, filtering):
+        _, _, where_sql, where_params = filtering
         return (
             f"SELECT count(*) AS n FROM (SELECT 1 FROM {t.entry} e "
             f"WHERE e.{VECTOR} @@ to_tsquery('{CONFIG}', %s) AND {where_sql} LIMIT {limit}) m",
             [compiled, *where_params],
         )
 
-    def scan_sql(self, t, gate, narrow=""):
+    def scan_sql(self, t, gate, narrow):
         # PostgreSQL tests a condition on no table once, before the scan (a one-time filter).
         # Its planner combines the filters' indexes with the GIN index itself: no facet words.
         return (

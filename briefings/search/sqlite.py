@@ -195,11 +195,11 @@ class SQLiteBackend(SearchBackend):
     def strong(self, query: Query) -> str:
         return strong_fts5(query)
 
-    def count_sql(self, t, limit, compiled, narrow, where):
-        narrow_sql, narrow_params = narrow
-        where_sql, where_params = where
+    def count_sql(self, t, limit, compiled, filtering):
+        narrow_sql, narrow_params, where_sql, where_params = filtering
         source = FTS
         if where_params:
+            # Conditions on the rows (the engine's default filtering) need the rows.
             source += f" CROSS JOIN {t.entry} e ON e.id = {FTS}.rowid"
         return (
             f"SELECT count(*) AS n FROM (SELECT 1 FROM {source} "
@@ -207,7 +207,7 @@ class SQLiteBackend(SearchBackend):
             [compiled, *narrow_params, *where_params],
         )
 
-    def scan_sql(self, t, gate, narrow=""):
+    def scan_sql(self, t, gate, narrow):
         weights = ", ".join(str(w) for w in WEIGHTS)
         # CROSS JOIN fixes the join order: the full-text match drives, one row lookup per match.
         # The gate goes inside the MATCH: as a condition beside it, SQLite would still have
