@@ -97,7 +97,7 @@ def editor_client(client, editor):
 
 @pytest.fixture
 def trainer(db):
-    from tests.packs_support import make_trainer
+    from tests.support.packs import make_trainer
 
     return make_trainer("trainer")
 

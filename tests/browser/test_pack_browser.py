@@ -1,0 +1,178 @@
+"""A trainer builds a pack in a real browser with the keyboard alone: signs in, creates a pack,
+adds three items from two documents, reorders them and writes notes. Every page on the way is
+axe-clean (WCAG 2.2 AA and best practice)."""
+
+from importlib import import_module
+
+import pytest
+
+from briefings.pack_models import Pack
+from tests.support.axe import axe_violations
+from tests.support.packs import PASSWORD, make_trainer, section
+
+pytestmark = pytest.mark.browser
+
+
+FOCUSED_NAME = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "";
+  const label = el.labels && el.labels.length ? el.labels[0] : null;
+  return ((label || el).textContent || "").replace(/\\s+/g, " ").trim();
+}"""
+
+
+def assert_axe_clean(page):
+    assert axe_violations(page) == [], page.url
+
+
+def focused(page):
+    return page.evaluate(FOCUSED_NAME)
+
+
+def tab_to(page, name, limit=300):
+    """Press Tab until the focused control's name (or its label) is `name`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page) == name:
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def press_enter_and_wait(page):
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.fixture
+def keyboard_trainer(live_portal):
+    from django.apps import apps
+
+    # A transactional test starts from an empty database: seed the group as migration 0005 does.
+    import_module("briefings.migrations.0005_trainer_packs").seed_trainers(apps)
+    return make_trainer("keyboard-trainer")
+
+
+def add_with_keyboard(page, url, control):
+    page.goto(url)
+    tab_to(page, control)
+    press_enter_and_wait(page)
+    assert "/packs/add/" in page.url
+    assert_axe_clean(page)
+    tab_to(page, "Add to pack")
+    press_enter_and_wait(page)
+    assert page.url.split("?")[0].endswith("/edit/")
+    # Focus lands on the new item's note, ready to type.
+    assert focused(page).startswith("Your note on item")
+
+
+def test_a_trainer_builds_reorders_and_annotates_a_pack_with_the_keyboard_alone(
+    live_portal, keyboard_trainer, page
+):
+    base = live_portal.url
+    disrupting = section("police", "disrupting-offenders")
+    invitation = section("social-workers", "invitation-to-tell")
+
+    # Sign in: the username field has focus; type, Tab, type, Enter.
+    page.goto(f"{base}/accounts/login/?next=/packs/mine/")
+    assert_axe_clean(page)
+    assert page.evaluate("document.activeElement.id") == "id_username"
+    page.keyboard.type("keyboard-trainer")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    press_enter_and_wait(page)
+    assert page.url == f"{base}/packs/mine/"
+    assert_axe_clean(page)
+
+    # Create the pack.
+    tab_to(page, "Create a new pack")
+    press_enter_and_wait(page)
+    assert_axe_clean(page)
+    tab_to(page, "Title")
+    page.keyboard.type("Week 3: disrupting exploitation")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Read these before the session.")
+    tab_to(page, "Create pack")
+    press_enter_and_wait(page)
+    pack = Pack.objects.get(owner=keyboard_trainer)
+    assert pack.title == "Week 3: disrupting exploitation"
+    assert_axe_clean(page)
+
+    # Three items from two documents: a key message and a section from the police briefing,
+    # a section from the social workers' briefing.
+    add_with_keyboard(page, f"{base}/documents/police/", "Add to pack: key message 2")
+    assert_axe_clean(page)
+    add_with_keyboard(
+        page, f"{base}{disrupting.get_absolute_url()}", f"Add to pack: {disrupting.heading}"
+    )
+    add_with_keyboard(
+        page, f"{base}{invitation.get_absolute_url()}", f"Add to pack: {invitation.heading}"
+    )
+    items = list(pack.items.order_by("order"))
+    assert [i.kind for i in items] == ["key_message", "section", "section"]
+    assert [i.section_id for i in items[1:]] == [disrupting.pk, invitation.pk]
+
+    # Reorder: move the social workers' section to the top. Focus stays with the moved item.
+    tab_to(page, f"Move up: item 3, “{invitation.heading}”")
+    press_enter_and_wait(page)
+    assert focused(page) == f"Move up: item 2, “{invitation.heading}”"
+    assert_axe_clean(page)
+    press_enter_and_wait(page)
+    assert focused(page) == f"Move down: item 1, “{invitation.heading}”"
+    order = list(pack.items.order_by("order").values_list("section_id", "kind"))
+    assert order == [(invitation.pk, "section"), (None, "key_message"), (disrupting.pk, "section")]
+
+    # Notes: plain text, markup and all.
+    page.goto(f"{base}{pack.get_edit_url()}")
+    tab_to(page, f"Your note on item 1, “{invitation.heading}” (optional)")
+    page.keyboard.type("Start here. Ask: <b>what would help her tell?</b>")
+    tab_to(page, f"Your note on item 3, “{disrupting.heading}” (optional)")
+    page.keyboard.type("Compare with the police view.")
+    tab_to(page, "Save notes")
+    press_enter_and_wait(page)
+    notes = list(pack.items.order_by("order").values_list("note", flat=True))
+    assert notes == [
+        "Start here. Ask: <b>what would help her tell?</b>",
+        "",
+        "Compare with the police view.",
+    ]
+    assert_axe_clean(page)
+
+    # The pack as a reader sees it, and its handout.
+    page.goto(f"{base}{pack.get_absolute_url()}")
+    assert_axe_clean(page)
+    headings = page.locator(".pack-item h2").all_inner_texts()
+    assert headings[0] == invitation.heading
+    assert headings[2] == disrupting.heading
+    assert (
+        page.locator(".pack-note")
+        .first.inner_text()
+        .endswith("Start here. Ask: <b>what would help her tell?</b>")
+    )
+    page.goto(f"{base}{pack.get_handout_url()}")
+    assert_axe_clean(page)
+    assert page.locator("svg.qr-code").count() == 4
+
+
+def test_an_anonymous_reader_with_the_link_reads_the_pack_in_a_browser(live_portal, page):
+    from django.apps import apps
+
+    import_module("briefings.migrations.0005_trainer_packs").seed_trainers(apps)
+    trainer = make_trainer("reader-test-trainer")
+    pack = Pack.objects.create(owner=trainer, title="Shared session")
+    pack.items.create(kind="section", section=section("police", "disrupting-offenders"))
+    page.goto(f"{live_portal.url}{pack.get_absolute_url()}")
+    assert page.locator("h1").inner_text() == "Shared session"
+    assert page.context.cookies() == []
+    assert_axe_clean(page)
+    # A phone-width screen reads the pack and its handout without sideways scrolling.
+    page.set_viewport_size({"width": 320, "height": 640})
+    for url in (pack.get_absolute_url(), pack.get_handout_url()):
+        page.goto(f"{live_portal.url}{url}")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, url
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_portal.url}/packs/")
+    assert page.locator(f'a[href="{pack.get_absolute_url()}"]').count() == 0
+    assert_axe_clean(page)

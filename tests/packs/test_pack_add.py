@@ -1,0 +1,90 @@
+"""Adding to a pack: the "Add to pack" control's page lets a trainer choose one of their packs or
+start a new one, for published sections and key messages only."""
+
+import re
+
+from briefings.models import Status
+from briefings.pack_models import Pack
+from tests.support.packs import first_sections, key_messages, make_pack, make_trainer
+
+
+def test_a_trainer_adds_a_section_to_an_existing_pack_at_the_end(trainer_client, trainer):
+    police = first_sections("police", 3)
+    pack = make_pack(trainer, police[:2])
+    page = trainer_client.get(f"/packs/add/?section={police[2].pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert police[2].heading in html
+    # The trainer's most recent pack is chosen already.
+    assert re.search(rf'<input type="radio" name="pack" value="{pack.token}"[^>]* checked', html)
+    response = trainer_client.post(
+        "/packs/add/", {"section": police[2].pk, "pack": pack.token, "new_title": ""}
+    )
+    item = pack.items.get(section=police[2])
+    assert response.status_code == 302
+    assert response["Location"] == f"{pack.get_edit_url()}?focus=note-{item.pk}"
+    assert [i.section_id for i in pack.items.order_by("order")] == [s.pk for s in police]
+
+
+def test_a_trainer_adds_a_key_message_to_a_new_pack(trainer_client, trainer):
+    message = key_messages("social-workers", 1)[0]
+    response = trainer_client.post(
+        "/packs/add/", {"key_message": message.pk, "pack": "new", "new_title": "Induction day"}
+    )
+    pack = Pack.objects.get(owner=trainer, title="Induction day")
+    assert response.status_code == 302
+    assert list(pack.items.values_list("kind", "key_message_id")) == [("key_message", message.pk)]
+    assert pack.visibility == Pack.Visibility.UNLISTED
+
+
+def test_a_new_pack_needs_a_title(trainer_client, trainer):
+    message = key_messages("police", 1)[0]
+    response = trainer_client.post(
+        "/packs/add/", {"key_message": message.pk, "pack": "new", "new_title": "  "}
+    )
+    assert response.status_code == 200
+    assert "Give the new pack a title." in response.content.decode()
+    assert not Pack.objects.filter(owner=trainer).exists()
+
+
+def test_adding_the_same_section_twice_is_refused_with_a_message(trainer_client, trainer):
+    section = first_sections("police", 1)[0]
+    pack = make_pack(trainer, [section])
+    response = trainer_client.post(
+        "/packs/add/", {"section": section.pk, "pack": pack.token, "new_title": ""}
+    )
+    assert response.status_code == 200
+    assert f"“{pack.title}” already has {section.heading}." in response.content.decode()
+    assert pack.items.count() == 1
+
+
+def test_drafts_and_unknown_targets_cannot_be_added(trainer_client, trainer):
+    section = first_sections("police", 1)[0]
+    section.status = Status.DRAFT
+    section.save()
+    assert trainer_client.get(f"/packs/add/?section={section.pk}").status_code == 404
+    pack = make_pack(trainer, [])
+    response = trainer_client.post(
+        "/packs/add/", {"section": section.pk, "pack": pack.token, "new_title": ""}
+    )
+    assert response.status_code == 404
+    assert trainer_client.get("/packs/add/?section=999999").status_code == 404
+    assert trainer_client.get("/packs/add/").status_code == 404
+    message = key_messages("police", 1)[0]
+    both = f"/packs/add/?section={first_sections('police', 2)[1].pk}&key_message={message.pk}"
+    assert trainer_client.get(both).status_code == 404
+    assert pack.items.count() == 0
+
+
+def test_a_trainer_cannot_add_to_another_trainers_pack(trainer_client, trainer):
+    theirs = make_pack(make_trainer("other"), [])
+    section = first_sections("police", 1)[0]
+    response = trainer_client.post(
+        "/packs/add/", {"section": section.pk, "pack": theirs.token, "new_title": ""}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert theirs.items.count() == 0
+    assert (
+        theirs.token not in trainer_client.get(f"/packs/add/?section={section.pk}").content.decode()
+    )

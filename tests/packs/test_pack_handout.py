@@ -1,0 +1,82 @@
+"""The printed handout: every item in full, a QR code and short URL back to the live pack and to
+each item's permanent link, and the date it was printed. QR codes are decoded from the page's own
+SVG by an independent decoder (zxing-cpp)."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from briefings.models import Status
+from tests.support.packs import (
+    decode_qr,
+    first_sections,
+    key_messages,
+    make_pack,
+    qr_codes_in,
+    text_of,
+)
+
+
+@pytest.fixture
+def pack(trainer):
+    return make_pack(
+        trainer,
+        [
+            first_sections("police", 2)[1],
+            key_messages("police", 1)[0],
+            first_sections("social-workers", 2)[1],
+        ],
+        notes=["Pause here for questions."],
+    )
+
+
+def test_the_handout_qr_code_decodes_to_the_packs_live_address(client, pack):
+    response = client.get(pack.get_handout_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    pack_url = f"http://testserver{pack.get_absolute_url()}"
+    codes = qr_codes_in(html)
+    assert decode_qr(codes[0]) == pack_url
+    assert f'<a href="{pack_url}">{pack_url}</a>' in html
+
+
+def test_each_item_has_its_short_url_and_a_qr_code_for_it(client, pack):
+    html = client.get(pack.get_handout_url()).content.decode()
+    items = [i.section or i.key_message for i in pack.items.order_by("order")]
+    urls = [f"http://testserver{item.get_permalink()}" for item in items]
+    for url in urls:
+        assert f'<a href="{url}">{url}</a>' in html
+    assert [decode_qr(svg) for svg in qr_codes_in(html)[1:]] == urls
+
+
+def test_the_handout_prints_every_item_in_full_with_notes_and_the_date(client, pack):
+    html = client.get(pack.get_handout_url()).content.decode()
+    first = pack.items.get(order=0).section
+    assert text_of(first.body_html) in text_of(html)
+    assert "Pause here for questions." in html
+    assert f"Printed {timezone.localdate().strftime('%-d %B %Y')}." in text_of(html)
+
+
+def test_the_handout_is_never_stored_by_a_shared_cache(client, pack):
+    response = client.get(pack.get_handout_url())
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert response.cookies == {}
+
+
+def test_the_qr_codes_need_no_inline_style_or_script_under_the_strict_csp(client, pack):
+    html = client.get(pack.get_handout_url()).content.decode()
+    assert len(qr_codes_in(html)) == 4
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"<script(?![^>]*\ssrc=)", html)
+    assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_an_unavailable_item_gets_no_link_or_qr_code(client, pack):
+    section = pack.items.get(order=0).section
+    section.status = Status.DRAFT
+    section.save()
+    html = client.get(pack.get_handout_url()).content.decode()
+    assert section.get_permalink() not in html
+    assert len(qr_codes_in(html)) == 3

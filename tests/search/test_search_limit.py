@@ -1,0 +1,116 @@
+"""A search's work is bounded: exact up to SEARCH_EXACT_LIMIT matches, then "more than"."""
+
+from collections import Counter
+
+import pytest
+from django.db.models import Q
+
+from briefings.models import SearchEntry
+from briefings.search.backends import Filters, backend_for
+from briefings.search.query import STOP_WORDS, parse, vocabulary_words
+from tests.support.search import outcome_of, run_search
+
+pytestmark = pytest.mark.django_db
+
+BROAD = "young"
+
+
+def ids(raw):
+    return [hit.id for hit in raw.hits]
+
+
+def commonest_words(count):
+    """The words held by the most rows of the real collection (stop words are never searched)."""
+    rows = Counter(
+        word
+        for entry in SearchEntry.objects.all()
+        for word in vocabulary_words(entry.heading, entry.summary, entry.body, entry.extra)
+        if word not in STOP_WORDS and not word.isdigit()
+    )
+    return [word for word, _ in rows.most_common(count)]
+
+
+def test_every_one_word_search_of_the_real_collection_is_exact_at_the_default_limit():
+    # The broadest words, each also a prefix (the last word always is) and stemmed: if the
+    # limit were set below what they match, readers of the real collection would see
+    # "more than" for a plain word.
+    outcomes = {word: outcome_of(q=word) for word in commonest_words(15)}
+    assert {word for word, found in outcomes.items() if found.capped} == set()
+    assert max(found.total for found in outcomes.values()) > 100
+
+
+def test_up_to_the_limit_the_ranking_and_counts_are_exact(settings):
+    exact = outcome_of(q=BROAD)
+    assert not exact.capped
+    settings.SEARCH_EXACT_LIMIT = exact.total
+    at_limit = outcome_of(q=BROAD)
+    assert not at_limit.capped
+    assert at_limit.total == exact.total
+    assert [h.url for h in at_limit.hits] == [h.url for h in exact.hits]
+    assert [(f.name, [(o.value, o.count) for o in f.options]) for f in at_limit.facets] == [
+        (f.name, [(o.value, o.count) for o in f.options]) for f in exact.facets
+    ]
+
+
+def test_beyond_the_limit_the_count_says_more_than_and_the_page_says_why(client, settings):
+    assert outcome_of(q=BROAD).total > 10
+    settings.SEARCH_EXACT_LIMIT = 10
+    outcome = outcome_of(q=BROAD)
+    assert outcome.capped
+    assert outcome.total == 10
+    assert outcome.results_phrase == "more than 10 results"
+    assert outcome.page_count == 1
+    assert all(facet.capped for facet in outcome.facets)
+    html = run_search(q=BROAD).content.decode()
+    assert "More than 10 results" in html
+    assert "of more than 10 results" in html
+    assert "only the first 10 found are ranked and counted" in html
+    assert '<span class="visually-hidden">at least </span>' in html
+
+
+def test_beyond_the_limit_matches_in_a_heading_or_key_message_come_first(settings):
+    strong = SearchEntry.objects.filter(Q(heading__icontains=BROAD) | Q(summary__icontains=BROAD))
+    assert strong.count() > 10
+    settings.SEARCH_EXACT_LIMIT = 10
+    raw = backend_for().search(parse(BROAD + " "), Filters(), 0, 100)
+    assert raw.capped
+    assert len(raw.hits) == 10
+    assert set(ids(raw)) <= set(strong.values_list("id", flat=True))
+
+
+def test_the_row_read_beyond_the_limit_is_never_shown(settings):
+    settings.SEARCH_EXACT_LIMIT = 10
+    raw = backend_for().search(parse(BROAD + " "), Filters(), 10, 10)
+    assert raw.capped
+    assert raw.hits == []
+
+
+def test_a_filter_narrower_than_the_limit_still_finds_every_filtered_match(settings):
+    themes = next(f for f in outcome_of(q=BROAD).facets if f.name == "theme").options
+    theme = next(o for o in reversed(themes) if 1 <= o.count < 10)
+    exact = backend_for().search(parse(BROAD), Filters(theme=theme.value), 0, 100)
+    settings.SEARCH_EXACT_LIMIT = 10
+    limited = backend_for().search(parse(BROAD), Filters(theme=theme.value), 0, 100)
+    assert not limited.capped
+    assert limited.total == exact.total == theme.count
+    # Read whole, as without a limit: ranked the same.
+    assert ids(limited) == ids(exact)
+
+
+@pytest.mark.parametrize("limit", [None, "between"])
+def test_two_filters_give_what_the_one_filter_search_counts_for_the_other(settings, limit):
+    theme = next(f for f in outcome_of(q=BROAD).facets if f.name == "theme").options[0].value
+    themed = outcome_of(q=BROAD, theme=theme)
+    kinds = next(f for f in themed.facets if f.name == "kind").options
+    kind = min(kinds, key=lambda o: o.count)
+    both = outcome_of(q=BROAD, theme=theme, kind=kind.value)
+    assert both.total == kind.count
+    if limit == "between":
+        # The one-filter set is cut at the limit, the two-filter one is not: the page's set
+        # must then be read afresh rather than taken from the one-filter set.
+        settings.SEARCH_EXACT_LIMIT = max(10, both.total)
+        assert outcome_of(q=BROAD, theme=theme).capped
+    again = outcome_of(q=BROAD, theme=theme, kind=kind.value)
+    assert not again.capped
+    assert again.total == both.total
+    assert [h.url for h in again.hits] == [h.url for h in both.hits]
