@@ -25,8 +25,8 @@ from django.views.decorators.http import require_POST
 from reversion.models import Version
 
 from . import revisions
-from .editorial_models import NOTE_MAX_LENGTH, ChangeNote
 from .models import Briefing, Section, Status
+from .models.editorial import NOTE_MAX_LENGTH, ChangeNote
 from .revision_diff import compare
 from .revisions import DocumentState, RevisionError
 

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from .editorial_models import ChangeNote
-from .models import Briefing
+from .models import Briefing, ChangeNote
 
 FEED_LENGTH = 50
 TAG_AUTHORITY = "cse-guidance-portal"

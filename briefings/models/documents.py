@@ -19,7 +19,8 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .markdown import ResolvedCitation, check_length, render_markdown
+from ..markdown import ResolvedCitation, check_length, render_markdown
+from .references import Citation
 
 
 class Status(models.TextChoices):
@@ -420,69 +421,6 @@ class Quote(models.Model):
         return f"“{self.text[:60]}…” ({self.attribution})"
 
 
-class Reference(models.Model):
-    """One cited work, shared by every briefing that cites it."""
-
-    key = models.SlugField(max_length=200, unique=True, help_text="The work's identity.")
-    authors = models.CharField(max_length=500)
-    year = models.CharField(max_length=10)
-    title = models.TextField()
-    publisher = models.CharField(max_length=300, blank=True)
-    journal = models.CharField(max_length=300, blank=True)
-    url = models.URLField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["authors", "year"]
-
-    def __str__(self):
-        return f"{self.authors} ({self.year}) {self.title}"
-
-    @property
-    def first_author(self):
-        return self.authors.split(",")[0].strip()
-
-
-class Citation(models.Model):
-    """A briefing's record of a work it cites, with the label and entry text it prints."""
-
-    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="citations")
-    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
-    local_key = models.SlugField(max_length=120, help_text="Used in cite: links in this document.")
-    label = models.CharField(max_length=200, blank=True, help_text="E.g. “Coy, 2016a”.")
-    entry = models.TextField(help_text="The reference as this document prints it (Markdown).")
-    entry_html = models.TextField(blank=True, editable=False)
-    listed = models.BooleanField(default=True, help_text="In the document's printed list.")
-    order = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["briefing", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["briefing", "local_key"], name="unique_citation_key"),
-            models.UniqueConstraint(
-                fields=["briefing", "reference"], name="unique_citation_reference"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.briefing.slug}: {self.local_key}"
-
-    def save(self, *args, **kwargs):
-        self.entry_html = render_markdown(self.entry, inline=True).html
-        super().save(*args, **kwargs)
-
-
-class GlossaryTerm(models.Model):
-    term = models.CharField(max_length=40, unique=True)
-    expansion = models.CharField(max_length=200)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["term"]
-
-    def __str__(self):
-        return f"{self.term}: {self.expansion}"
-
-
 class SectionSlugHistory(models.Model):
     """A slug a section used to have, so old links redirect to where the section is now."""
 
@@ -499,7 +437,3 @@ class SectionSlugHistory(models.Model):
     def __str__(self):
         return f"{self.slug} → {self.section.slug}"
 
-
-from .editorial_models import ChangeNote  # noqa: E402,F401
-from .pack_models import Pack, PackItem  # noqa: E402,F401
-from .search.models import SearchEntry  # noqa: E402,F401

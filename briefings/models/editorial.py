@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .documents import Briefing
+
 NOTE_MAX_LENGTH = 1000
 
 
@@ -22,8 +24,6 @@ class ChangeNoteQuerySet(models.QuerySet):
 
     def public(self, now=None):
         """Notes readers may see: public ones of published documents, and not dated ahead."""
-        from .models import Briefing
-
         now = now or timezone.now()
         return self.filter(
             public=True, created__lte=now, briefing__in=Briefing.objects.published(now)
