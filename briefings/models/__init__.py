@@ -6,8 +6,6 @@
 - search: the search index rows
 """
 
-# Trainer packs are briefings models until they move to their own app (issue 15).
-from ..pack_models import Pack, PackItem
 from .documents import (
     Briefing,
     BriefingQuerySet,
@@ -38,8 +36,6 @@ __all__ = [
     "GlossaryTerm",
     "KeyMessage",
     "KeyMessageQuerySet",
-    "Pack",
-    "PackItem",
     "Quote",
     "Reference",
     "Role",
