@@ -1,15 +1,13 @@
-"""Packs have moved to their own app (``briefings.packs``, label ``packs``), whose first migration
-took over their tables and content types. Here they leave the ``briefings`` state; their tables
-stay, under their old names, as the ``packs`` models' tables."""
+"""Packs move to their own app (``briefings.packs``, label ``packs``): here they leave the
+``briefings`` state. Nothing changes in the database: their tables stay, under their old names,
+and the packs app's first migration, which depends on this one, takes them over (and moves their
+content types). Rolling this back rolls that back first, so the two always move together."""
 
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("briefings", "0008_search_facet_words"),
-        ("packs", "0001_packs_from_briefings"),
-    ]
+    dependencies = [("briefings", "0008_search_facet_words")]
 
     operations = [
         migrations.SeparateDatabaseAndState(

@@ -6,8 +6,9 @@ the tables from ``briefings`` 0005 as before, then follows the same steps as an 
 
 The two content types are renamed in place, so the permissions that hang on them (the Trainers
 group's, the Editors' view permission) and the admin's log keep pointing at the same rows, and
-Django's post-migrate step finds them and creates no others. ``briefings`` 0009 then drops the
-models from the ``briefings`` state.
+Django's post-migrate step finds them and creates no others. It follows ``briefings`` 0009, which
+dropped the models from the ``briefings`` state, so rolling ``briefings`` back to 0008 undoes
+this first and puts the content types back where that state expects them.
 """
 
 import django.db.models.deletion
@@ -64,7 +65,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("briefings", "0005_trainer_packs"),
+        ("briefings", "0009_packs_move_to_their_own_app"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
