@@ -309,6 +309,3 @@ class SeriesAdmin(admin.ModelAdmin):
     list_display = ["name"]
     inlines = [SeriesTitleInline]
     prepopulated_fields = {"slug": ["name"]}
-
-
-from . import pack_admin  # noqa: E402,F401  (registers Pack with the admin)

@@ -7,7 +7,12 @@ class BriefingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from portal.caching import declare_content
+
+        from .models import PAGE_CONTENT
         from .revisions import register_models
+
+        declare_content(*PAGE_CONTENT)
 
         register_models()
         from .search import checks, signals  # noqa: F401  (search index receivers and check)
