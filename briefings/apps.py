@@ -7,7 +7,7 @@ class BriefingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .revisions import register_models
+        from .editorial.revisions import register_models
 
         register_models()
         from .search import checks, signals  # noqa: F401  (search index receivers and check)
