@@ -37,7 +37,7 @@ class Role(models.Model):
     person = models.CharField(
         max_length=80, help_text="Completes “I am a…”: “police officer”, “social worker”."
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=1000)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -13,7 +13,7 @@ class Reference(models.Model):
     key = models.SlugField(max_length=200, unique=True, help_text="The work's identity.")
     authors = models.CharField(max_length=500)
     year = models.CharField(max_length=10)
-    title = models.TextField()
+    title = models.TextField(max_length=1000)
     publisher = models.CharField(max_length=300, blank=True)
     journal = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=500, blank=True)
