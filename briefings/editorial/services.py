@@ -114,7 +114,7 @@ def editing(briefing: Briefing | None, user) -> Iterator[None]:
     then the block is one transaction and one revision, by ``user``. Render before entering it.
     """
     if briefing is not None:
-        revisions.ensure_baseline(briefing)
+        ensure_starting_point(briefing)
     with reversion.create_revision():
         reversion.set_user(user)
         yield
@@ -150,8 +150,8 @@ def record_before_deleting(briefings: Iterable[Briefing], user) -> None:
 
 
 def record_parts_deleted(briefing, user, comment: str) -> None:
-    """After sections or key messages were deleted from their own pages (made recoverable by
-    ``editing``'s starting point, taken before the delete)."""
+    """After sections or key messages were deleted from their own pages; call
+    ``ensure_starting_point`` before deleting, so the deleted parts can be recovered."""
     revisions.record_deletion(briefing, user, comment)
 
 
