@@ -9,8 +9,8 @@ class BriefingsConfig(AppConfig):
     def ready(self):
         from portal.caching import declare_content
 
+        from .editorial.revisions import register_models
         from .models import PAGE_CONTENT
-        from .revisions import register_models
 
         declare_content(*PAGE_CONTENT)
 
