@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from ..markdown import render_markdown
+from ..markdown import check_length, render_markdown
 
 
 class Reference(models.Model):
@@ -54,6 +54,9 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.briefing.slug}: {self.local_key}"
+
+    def clean(self):
+        check_length(self.entry)
 
     def save(self, *args, **kwargs):
         self.entry_html = render_markdown(self.entry, inline=True).html

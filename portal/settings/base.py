@@ -100,7 +100,8 @@ LOGIN_URL = "/accounts/login/"
 # django-taggit: themes are our own tag model; keep slugs ASCII for stable URLs.
 TAGGIT_CASE_INSENSITIVE = True
 
-# Markdown bodies above this size are refused: Python-Markdown is quadratic on some inputs, and the
+# Markdown bodies above this size are refused. Rendering takes time in proportion to the length
+# (docs/benchmarks.md: under a second for the worst known text at 50,000 characters), and the
 # longest real section is under 10 KB.
 BRIEFINGS_MARKDOWN_MAX_CHARS = env_int("BRIEFINGS_MARKDOWN_MAX_CHARS", 50_000, minimum=1_000)
 BRIEFINGS_CONTENT_DIR = BASE_DIR / "fixtures" / "briefings"
