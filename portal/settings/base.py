@@ -96,6 +96,10 @@ STORAGES = {
 # The public sign-in page (trainers are not staff, so the admin's form would refuse them);
 # editors may use it too. The admin keeps its own sign-in page.
 LOGIN_URL = "/accounts/login/"
+# Where a sign-in lands when it was given no address to return to, or one it refused (another
+# site): the admin's sign-in is for staff, so the admin's home. The public sign-in chooses by
+# role (briefings/account_urls.py). Django's default, /accounts/profile/, does not exist.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # django-taggit: themes are our own tag model; keep slugs ASCII for stable URLs.
 TAGGIT_CASE_INSENSITIVE = True
