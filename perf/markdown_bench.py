@@ -139,6 +139,7 @@ def table(rows, lengths=LENGTHS) -> str:
     for label, timings in rows:
         cells = " | ".join(f"{seconds:.3f}" for seconds, _ in timings)
         ratio = timings[-1][0] / max(timings[0][0], 1e-6)
+        label = label.replace("|", "\\|")  # a pipe would end the table's cell
         lines.append(f"| {label} | {cells} | {ratio:.1f} | {timings[-1][1]} |")
     return "\n".join(lines)
 
