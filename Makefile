@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev migrate content serve bench bench-http bench-search load clean
+.PHONY: run test test-sqlite test-postgres lint install install-dev migrate content serve bench bench-http bench-search bench-markdown load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,8 +77,9 @@ serve: install var
 load: install-dev var
 	$(BIN)/python -m perf.load
 
-## make bench: search latency, and a document page against the same HTML as a static file
-bench: install-dev bench-search bench-http
+## make bench: search latency, a document page against the same HTML as a static file, and
+## Markdown rendering of the worst known texts
+bench: install-dev bench-search bench-http bench-markdown
 
 # Search latency at corpus scales 1 and 100 (manage.py generate_corpus) on a throw-away SQLite
 # database under var/, never the development one; writes docs/benchmarks.md.
@@ -92,6 +93,11 @@ bench-search: install-dev var
 
 bench-http: install-dev var
 	$(BIN)/python -m perf.http_bench
+
+# Rendering time of the pathological Markdown family at 10k, 20k and 50k characters (no database);
+# writes docs/benchmarks.md and fails if the slowest is over a second.
+bench-markdown: install-dev
+	$(BIN)/python -m perf.markdown_bench
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

@@ -72,8 +72,19 @@ def feed_entries(now=None, limit=FEED_LENGTH) -> list[Entry]:
     return entries[:limit]
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are declared as text (RFC 4287, 3.1.1): change notes are plain
+    text, shown to readers as written, so a feed reader must show them so and never read markup
+    in them as HTML (Django declares every summary as HTML)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class UpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "CSE guidance portal: updates"
     subtitle = (
         "New guidance on child sexual exploitation, and changes to it that readers should know "

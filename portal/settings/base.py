@@ -97,11 +97,16 @@ STORAGES = {
 # The public sign-in page (trainers are not staff, so the admin's form would refuse them);
 # editors may use it too. The admin keeps its own sign-in page.
 LOGIN_URL = "/accounts/login/"
+# Where a sign-in lands when it was given no address to return to, or one it refused (another
+# site): the admin's sign-in is for staff, so the admin's home. The public sign-in chooses by
+# role (briefings/account_urls.py). Django's default, /accounts/profile/, does not exist.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # django-taggit: themes are our own tag model; keep slugs ASCII for stable URLs.
 TAGGIT_CASE_INSENSITIVE = True
 
-# Markdown bodies above this size are refused: Python-Markdown is quadratic on some inputs, and the
+# Markdown bodies above this size are refused. Rendering takes time in proportion to the length
+# (docs/benchmarks.md: under a second for the worst known text at 50,000 characters), and the
 # longest real section is under 10 KB.
 BRIEFINGS_MARKDOWN_MAX_CHARS = env_int("BRIEFINGS_MARKDOWN_MAX_CHARS", 50_000, minimum=1_000)
 BRIEFINGS_CONTENT_DIR = BASE_DIR / "fixtures" / "briefings"
