@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import models
 from django.db.models import Count
 from django.http import JsonResponse
 from django.urls import path
@@ -20,9 +21,9 @@ from .models import (
     Role,
     Section,
     Series,
-    SeriesTitle,
     Theme,
 )
+from .models.references import WORK_FIELDS
 
 admin.site.site_header = "CSE guidance portal: editing"
 admin.site.site_title = "CSE guidance portal"
@@ -95,7 +96,9 @@ class KeyMessageInline(admin.TabularInline):
 
 class CitationInline(admin.TabularInline):
     model = Citation
-    fields = ["order", "local_key", "reference", "label", "entry", "listed"]
+    # The work's fields as this document gives them; a new citation starts from the reference's.
+    fields = ["order", "local_key", "reference", "label", "entry", "listed", *WORK_FIELDS]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     autocomplete_fields = ["reference"]
     extra = 0
     ordering = ["order"]
@@ -266,6 +269,13 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["authors", "year", "title", "citation_count"]
     search_fields = ["authors", "title", "year", "publisher", "journal"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A cited work's fields are those its earliest-published citing document gives: edit
+        # that document's citation instead.
+        if obj is not None and obj.citations.exists():
+            return WORK_FIELDS
+        return ()
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("citations"))
 
@@ -299,15 +309,9 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     search_fields = ["term", "expansion"]
 
 
-class SeriesTitleInline(admin.TabularInline):
-    model = SeriesTitle
-    extra = 0
-
-
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ["name"]
-    inlines = [SeriesTitleInline]
     prepopulated_fields = {"slug": ["name"]}
 
 

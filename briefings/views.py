@@ -21,6 +21,7 @@ from .models import (
     Section,
     SectionSlugHistory,
     Theme,
+    earliest_published,
 )
 
 
@@ -186,18 +187,14 @@ def references(request):
         )
         .distinct()
     )
-    refs = (
-        refs.order_by("-cited", "authors", "year")
-        if sort == "cited"
-        else refs.order_by("authors", "year")
-    )
     refs = list(
         refs.prefetch_related(
+            # The work as the earliest-published of the published documents citing it gives it.
             Prefetch(
                 "citations",
-                queryset=Citation.objects.filter(briefing__in=published)
-                .select_related("briefing")
-                .order_by("briefing__title"),
+                queryset=Citation.objects.filter(briefing__in=published).order_by(
+                    *earliest_published("briefing__"), "local_key"
+                ),
             ),
             Prefetch(
                 "citing_sections",
@@ -207,6 +204,11 @@ def references(request):
             ),
         )
     )
+    for ref in refs:
+        ref.shown = ref.citations.all()[0]
+    refs.sort(key=lambda r: (r.shown.authors, r.shown.year, r.key))
+    if sort == "cited":
+        refs.sort(key=lambda r: -r.cited)
     return render(
         request,
         "briefings/references.html",
@@ -220,7 +222,7 @@ def references(request):
 
 @require_safe
 def glossary(request):
-    terms = GlossaryTerm.objects.all()
+    terms = GlossaryTerm.objects.public()
     return render(request, "briefings/glossary.html", {"role": get_role(request), "terms": terms})
 
 

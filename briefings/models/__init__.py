@@ -19,14 +19,13 @@ from .documents import (
     SectionQuerySet,
     SectionSlugHistory,
     Series,
-    SeriesTitle,
     Status,
     Theme,
     ThemedKeyMessage,
     ThemedSection,
 )
 from .editorial import ChangeNote, ChangeNoteQuerySet
-from .references import Citation, GlossaryTerm, Reference
+from .references import Citation, GlossaryTerm, Reference, earliest_published
 from .search import SearchEntry
 
 __all__ = [
@@ -48,9 +47,9 @@ __all__ = [
     "SectionQuerySet",
     "SectionSlugHistory",
     "Series",
-    "SeriesTitle",
     "Status",
     "Theme",
     "ThemedKeyMessage",
     "ThemedSection",
+    "earliest_published",
 ]

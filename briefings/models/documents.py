@@ -13,6 +13,8 @@ import calendar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,7 +22,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from ..markdown import ResolvedCitation, check_length, render_markdown
-from .references import Citation
+from .references import Citation, GlossaryTerm, Reference
 
 
 class Status(models.TextChoices):
@@ -94,23 +96,6 @@ class Series(models.Model):
         return self.name
 
 
-class SeriesTitle(models.Model):
-    """A title in a series, whether or not the portal holds it yet (“also available” lists)."""
-
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="titles")
-    title = models.CharField(max_length=200)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "title"]
-        constraints = [
-            models.UniqueConstraint(fields=["series", "title"], name="unique_series_title")
-        ]
-
-    def __str__(self):
-        return self.title
-
-
 class BriefingQuerySet(models.QuerySet):
     def published(self, now=None):
         now = now or timezone.now()
@@ -163,7 +148,18 @@ class Briefing(models.Model):
         blank=True, help_text="Markdown: publisher, copyright and contact details as printed."
     )
     source_note_html = models.TextField(blank=True, editable=False)
-    also_available = models.JSONField(default=list, blank=True)
+    also_available = models.JSONField(
+        default=list, blank=True, help_text="The series titles this document lists, in its order."
+    )
+    glossary = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The terms this document defines: a list of {term, expansion, note}.",
+    )
+    # Derived from ``glossary`` on save: which shared terms this document defines.
+    glossary_terms = models.ManyToManyField(
+        "GlossaryTerm", related_name="defined_in", blank=True, editable=False
+    )
     last_reviewed = models.DateField(null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -234,9 +230,64 @@ class Briefing(models.Model):
         self.intro_html = render_markdown(self.intro, resolver=resolver).html
         self.source_note_html = render_markdown(self.source_note).html
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {name: instance.__dict__.get(name) for name in SHARED_INPUTS}
+        return instance
+
     def save(self, *args, **kwargs):
         self.render()
+        loaded = getattr(self, "_loaded", None)
         super().save(*args, **kwargs)
+        now = {name: getattr(self, name) for name in SHARED_INPUTS}
+        if loaded != now:
+            self._loaded = now
+            # The shared records this document gives values to may take them from elsewhere now.
+            sync_glossary_terms(self)
+            Reference.objects.filter(citations__briefing=self).derive_from_citations()
+
+
+# The fields a document's shared records (references, glossary terms) are derived from.
+SHARED_INPUTS = ("published_year", "published_month", "slug", "glossary")
+
+
+def sync_glossary_terms(briefing):
+    """Make the shared glossary hold the terms ``briefing.glossary`` defines.
+
+    A term no document defined before is created; the terms the document defines, or stopped
+    defining, take their values from the earliest-published document that defines them; a term
+    this document was the last to define is deleted, so it cannot linger in the public glossary.
+    """
+    entries = [e for e in briefing.glossary if isinstance(e, dict) and e.get("term")]
+    existing = {
+        t.term: t for t in GlossaryTerm.objects.filter(term__in=[e["term"] for e in entries])
+    }
+    for entry in entries:
+        if entry["term"] not in existing:
+            existing[entry["term"]] = GlossaryTerm.objects.create(
+                term=entry["term"],
+                expansion=entry.get("expansion", ""),
+                note=entry.get("note", ""),
+            )
+    wanted = {t.pk for t in existing.values()}
+    before = set(briefing.glossary_terms.values_list("pk", flat=True))
+    if wanted != before:
+        briefing.glossary_terms.set(wanted)
+    GlossaryTerm.objects.filter(pk__in=wanted | before).derive_from_documents()
+    GlossaryTerm.objects.filter(pk__in=before - wanted, defined_in=None).delete()
+
+
+@receiver(pre_delete, sender=Briefing, dispatch_uid="documents.briefing_deleting")
+def _remember_glossary(sender, instance, **kwargs):
+    instance._defined_term_ids = list(instance.glossary_terms.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Briefing, dispatch_uid="documents.briefing_deleted")
+def _forget_glossary(sender, instance, **kwargs):
+    terms = GlossaryTerm.objects.filter(pk__in=getattr(instance, "_defined_term_ids", []))
+    terms.derive_from_documents()
+    terms.filter(defined_in=None).delete()
 
 
 class SectionQuerySet(models.QuerySet):
@@ -312,6 +363,14 @@ class Section(models.Model):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": "Sub-sections cannot have sub-sections."})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The slug as stored, so a save knows the old one even if the row was moved meanwhile.
+        if "slug" in instance.__dict__:
+            instance._loaded_slug = instance.slug
+        return instance
+
     def render(self, resolver=None):
         rendered = render_markdown(
             self.body, resolver=resolver or self.briefing.citation_resolver()
@@ -324,19 +383,29 @@ class Section(models.Model):
             self.slug = slugify(self.heading)[:120] or self.key
         if not self.key:
             self.key = self.slug[:100]
-        rendered = self.render(kwargs.pop("resolver", None))
+        # The importer renders a body first to check it, and passes the result on.
+        rendered = kwargs.pop("rendered", None)
+        resolver = kwargs.pop("resolver", None)
+        if rendered is None:
+            rendered = self.render(resolver)
+        else:
+            self.body_html = rendered.html
         previous_slug = None
-        if self.pk:
+        if hasattr(self, "_loaded_slug"):
+            previous_slug = self._loaded_slug
+        elif self.pk:
             previous_slug = (
                 Section.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             )
         super().save(*args, **kwargs)
+        self._loaded_slug = self.slug
         if previous_slug and previous_slug != self.slug:
             SectionSlugHistory.objects.update_or_create(
                 briefing=self.briefing, slug=previous_slug, defaults={"section": self}
             )
-        # A slug taken back by a section is no longer an old slug.
-        SectionSlugHistory.objects.filter(briefing=self.briefing, slug=self.slug).delete()
+        if previous_slug != self.slug:
+            # A slug taken back by a section is no longer an old slug.
+            SectionSlugHistory.objects.filter(briefing=self.briefing, slug=self.slug).delete()
         self._sync_derived(rendered)
 
     def _sync_derived(self, rendered):
@@ -436,4 +505,3 @@ class SectionSlugHistory(models.Model):
 
     def __str__(self):
         return f"{self.slug} → {self.section.slug}"
-
