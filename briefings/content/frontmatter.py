@@ -75,7 +75,14 @@ _LineLoader.yaml_implicit_resolvers = {
 def load(text: str):
     """The YAML document in ``text``, with ``__line__``/``__lines__`` in every mapping (1-based,
     relative to ``text``). Raises FrontMatterError with the line of the problem."""
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not accept, found before parsing starts.
+        line = text[: exc.position].count("\n") + 1
+        raise FrontMatterError(
+            line, f"the character U+{exc.character:04X} is not allowed"
+        ) from None
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
