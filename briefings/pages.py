@@ -216,7 +216,8 @@ def series_titles(briefing):
     # A draft seen in preview holds its own title, as it will once published.
     held[briefing.series_title] = briefing
     titles = [briefing.series_title]
-    titles += [t for t in briefing.also_available if t not in titles]
+    listed = briefing.also_available if isinstance(briefing.also_available, list) else []
+    titles += [t for t in listed if isinstance(t, str) and t not in titles]
     return [SeriesEntry(title, held.get(title)) for title in titles if title]
 
 

@@ -105,7 +105,7 @@ def section(request, slug, section_slug):
         old = SectionSlugHistory.objects.filter(
             briefing=briefing, slug=section_slug, section__in=Section.objects.published()
         ).first()
-        if old is None:
+        if old is None or not old.section.get_absolute_url():
             raise Http404("No such section")
         return redirect(old.section.get_absolute_url(), permanent=True)
     role = get_role(request)
@@ -116,12 +116,16 @@ def section(request, slug, section_slug):
 @require_safe
 def section_permalink(request, pk):
     section = get_object_or_404(Section.objects.published().select_related("briefing"), pk=pk)
+    if not section.get_absolute_url():
+        raise Http404("This section has no address")  # a malformed slug, logged
     return redirect(pages.with_query(section.get_absolute_url(), request))
 
 
 @require_safe
 def key_message_permalink(request, pk):
     message = get_object_or_404(KeyMessage.objects.published().select_related("briefing"), pk=pk)
+    if not message.briefing.get_absolute_url():
+        raise Http404("This document has no address")  # a malformed slug, logged
     base = pages.with_query(message.briefing.get_absolute_url(), request)
     return redirect(f"{base}#{message.anchor}")
 

@@ -9,13 +9,14 @@ an editor never has to keep two copies in step.
 from __future__ import annotations
 
 import calendar
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -23,6 +24,24 @@ from taggit.models import TagBase, TaggedItemBase
 
 from ..markdown import ResolvedCitation, check_length, render_markdown
 from .references import Citation, GlossaryTerm, Reference
+
+logger = logging.getLogger(__name__)
+
+
+def address(viewname, *args, row) -> str:
+    """The URL of a row's page, or "" if the row's slug cannot be part of a URL.
+
+    Content the importer or the admin writes always can; a row written some other way (a
+    script, an old backup) may not. One such row must not take down every page that links to
+    it: its link goes nowhere, and the log says which row to correct.
+    """
+    try:
+        return reverse(viewname, args=args)
+    except NoReverseMatch:
+        logger.warning(
+            "No address for %s %r: its slug cannot be part of a URL", row._meta.model_name, row.pk
+        )
+        return ""
 
 
 class Status(models.TextChoices):
@@ -48,7 +67,7 @@ class Role(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("briefings:role", args=[self.slug])
+        return address("briefings:role", self.slug, row=self)
 
 
 class Theme(TagBase):
@@ -60,7 +79,7 @@ class Theme(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("briefings:theme", args=[self.slug])
+        return address("briefings:theme", self.slug, row=self)
 
 
 class ThemedSection(TaggedItemBase):
@@ -174,13 +193,13 @@ class Briefing(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("briefings:document", args=[self.slug])
+        return address("briefings:document", self.slug, row=self)
 
     @property
     def publication_date(self):
         if not self.published_year:
             return "Undated"
-        if self.published_month:
+        if self.published_month in range(1, 13):
             return f"{calendar.month_name[self.published_month]} {self.published_year}"
         return str(self.published_year)
 
@@ -347,7 +366,7 @@ class Section(models.Model):
         return self.heading
 
     def get_absolute_url(self):
-        return reverse("briefings:section", args=[self.briefing.slug, self.slug])
+        return address("briefings:section", self.briefing.slug, self.slug, row=self)
 
     def get_permalink(self):
         return reverse("briefings:section_permalink", args=[self.pk])
@@ -456,7 +475,8 @@ class KeyMessage(models.Model):
         return reverse("briefings:key_message_permalink", args=[self.pk])
 
     def get_absolute_url(self):
-        return f"{self.briefing.get_absolute_url()}#{self.anchor}"
+        base = self.briefing.get_absolute_url()
+        return f"{base}#{self.anchor}" if base else ""
 
     @property
     def anchor(self):
