@@ -24,6 +24,8 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def xml_text(text: str) -> str:
     return NOT_XML.sub("", text)
+
+
 TAG_AUTHORITY = "cse-guidance-portal"
 
 

@@ -33,6 +33,23 @@ def _attrs(key, themes, slug=None):
     return "{" + " ".join(parts) + "}"
 
 
+def _reference(citation) -> dict:
+    """The work as this document gives it; the shared reference's key names the work."""
+    entry = {
+        "key": citation.local_key,
+        "label": citation.label,
+        "authors": citation.authors,
+        "year": citation.year,
+        "title": citation.title,
+    }
+    for name in ("publisher", "journal", "url"):
+        if getattr(citation, name):
+            entry[name] = getattr(citation, name)
+    entry["work"] = citation.reference.key
+    entry["text"] = citation.entry
+    return entry
+
+
 def export_briefing(briefing: Briefing) -> str:
     published = ""
     if briefing.published_year:
@@ -70,23 +87,10 @@ def export_briefing(briefing: Briefing) -> str:
             }
             for entry in briefing.glossary
         ]
-    references = []
-    for citation in briefing.citations.filter(listed=True).select_related("reference"):
-        # The work as this document gives it; the shared reference's key names the work.
-        entry = {
-            "key": citation.local_key,
-            "label": citation.label,
-            "authors": citation.authors,
-            "year": citation.year,
-            "title": citation.title,
-        }
-        for name in ("publisher", "journal", "url"):
-            if getattr(citation, name):
-                entry[name] = getattr(citation, name)
-        entry["work"] = citation.reference.key
-        entry["text"] = citation.entry
-        references.append(entry)
-    meta["references"] = references
+    meta["references"] = [
+        _reference(citation)
+        for citation in briefing.citations.filter(listed=True).select_related("reference")
+    ]
 
     out = [
         "---",

@@ -9,13 +9,12 @@ an editor never has to keep two copies in step.
 from __future__ import annotations
 
 import calendar
+import copy
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, pre_delete
-from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,7 +22,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from ..markdown import ResolvedCitation, check_length, render_markdown
-from .references import Citation, GlossaryTerm, Reference
+from .references import Citation, Reference, sync_glossary_terms
 
 logger = logging.getLogger(__name__)
 
@@ -252,14 +251,16 @@ class Briefing(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded = {name: instance.__dict__.get(name) for name in SHARED_INPUTS}
+        instance._loaded = copy.deepcopy(
+            {name: instance.__dict__.get(name) for name in SHARED_INPUTS}
+        )
         return instance
 
     def save(self, *args, **kwargs):
         self.render()
         loaded = getattr(self, "_loaded", None)
         super().save(*args, **kwargs)
-        now = {name: getattr(self, name) for name in SHARED_INPUTS}
+        now = copy.deepcopy({name: getattr(self, name) for name in SHARED_INPUTS})
         if loaded != now:
             self._loaded = now
             # The shared records this document gives values to may take them from elsewhere now.
@@ -269,44 +270,6 @@ class Briefing(models.Model):
 
 # The fields a document's shared records (references, glossary terms) are derived from.
 SHARED_INPUTS = ("published_year", "published_month", "slug", "glossary")
-
-
-def sync_glossary_terms(briefing):
-    """Make the shared glossary hold the terms ``briefing.glossary`` defines.
-
-    A term no document defined before is created; the terms the document defines, or stopped
-    defining, take their values from the earliest-published document that defines them; a term
-    this document was the last to define is deleted, so it cannot linger in the public glossary.
-    """
-    entries = [e for e in briefing.glossary if isinstance(e, dict) and e.get("term")]
-    existing = {
-        t.term: t for t in GlossaryTerm.objects.filter(term__in=[e["term"] for e in entries])
-    }
-    for entry in entries:
-        if entry["term"] not in existing:
-            existing[entry["term"]] = GlossaryTerm.objects.create(
-                term=entry["term"],
-                expansion=entry.get("expansion", ""),
-                note=entry.get("note", ""),
-            )
-    wanted = {t.pk for t in existing.values()}
-    before = set(briefing.glossary_terms.values_list("pk", flat=True))
-    if wanted != before:
-        briefing.glossary_terms.set(wanted)
-    GlossaryTerm.objects.filter(pk__in=wanted | before).derive_from_documents()
-    GlossaryTerm.objects.filter(pk__in=before - wanted, defined_in=None).delete()
-
-
-@receiver(pre_delete, sender=Briefing, dispatch_uid="documents.briefing_deleting")
-def _remember_glossary(sender, instance, **kwargs):
-    instance._defined_term_ids = list(instance.glossary_terms.values_list("pk", flat=True))
-
-
-@receiver(post_delete, sender=Briefing, dispatch_uid="documents.briefing_deleted")
-def _forget_glossary(sender, instance, **kwargs):
-    terms = GlossaryTerm.objects.filter(pk__in=getattr(instance, "_defined_term_ids", []))
-    terms.derive_from_documents()
-    terms.filter(defined_in=None).delete()
 
 
 class SectionQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
 from ..markdown import render_markdown
@@ -163,7 +163,9 @@ class GlossaryTermQuerySet(models.QuerySet):
         changed = 0
         for term in self:
             for briefing in term.defined_in.order_by(*earliest_published()):
-                entry = next((e for e in briefing.glossary if e.get("term") == term.term), None)
+                entry = next(
+                    (e for e in glossary_entries(briefing) if e["term"] == term.term), None
+                )
                 if entry is None:
                     continue
                 values = {"expansion": entry.get("expansion", ""), "note": entry.get("note", "")}
@@ -191,3 +193,47 @@ class GlossaryTerm(models.Model):
 
     def __str__(self):
         return f"{self.term}: {self.expansion}"
+
+
+def glossary_entries(briefing) -> list[dict]:
+    """The entries of a document's glossary that name a term (whatever else the field holds)."""
+    glossary = briefing.glossary if isinstance(briefing.glossary, list) else []
+    return [e for e in glossary if isinstance(e, dict) and isinstance(e.get("term"), str)]
+
+
+def sync_glossary_terms(briefing):
+    """Make the shared glossary hold the terms ``briefing.glossary`` defines.
+
+    A term no document defined before is created; the terms the document defines, or stopped
+    defining, take their values from the earliest-published document that defines them; a term
+    this document was the last to define is deleted, so it cannot linger in the public glossary.
+    """
+    entries = glossary_entries(briefing)
+    existing = {
+        t.term: t for t in GlossaryTerm.objects.filter(term__in=[e["term"] for e in entries])
+    }
+    for entry in entries:
+        if entry["term"] not in existing:
+            existing[entry["term"]] = GlossaryTerm.objects.create(
+                term=entry["term"],
+                expansion=entry.get("expansion", ""),
+                note=entry.get("note", ""),
+            )
+    wanted = {t.pk for t in existing.values()}
+    before = set(briefing.glossary_terms.values_list("pk", flat=True))
+    if wanted != before:
+        briefing.glossary_terms.set(wanted)
+    GlossaryTerm.objects.filter(pk__in=wanted | before).derive_from_documents()
+    GlossaryTerm.objects.filter(pk__in=before - wanted, defined_in=None).delete()
+
+
+@receiver(pre_delete, sender="briefings.Briefing", dispatch_uid="documents.briefing_deleting")
+def _remember_glossary(sender, instance, **kwargs):
+    instance._defined_term_ids = list(instance.glossary_terms.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender="briefings.Briefing", dispatch_uid="documents.briefing_deleted")
+def _forget_glossary(sender, instance, **kwargs):
+    terms = GlossaryTerm.objects.filter(pk__in=getattr(instance, "_defined_term_ids", []))
+    terms.derive_from_documents()
+    terms.filter(defined_in=None).delete()
