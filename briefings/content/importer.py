@@ -175,7 +175,13 @@ class Importer:
                 briefing.save()
             self._write_sections(briefing, data, themes, resolver)
             self._write_key_messages(briefing, data, themes, resolver)
-        self._render_citing_documents(list(briefings))
+        citations_changed = any(
+            counter["citations"]
+            for counter in (self.report.created, self.report.updated, self.report.deleted)
+        )
+        if citations_changed:
+            # Other documents' links to these documents' entries may lead elsewhere now.
+            self._render_citing_documents(list(briefings))
 
     def _write_references(self) -> dict[str, Reference]:
         """Each cited work's shared row; a new one starts with this batch's fields and is then

@@ -241,3 +241,20 @@ def test_problems_are_counted_in_plain_words(db, tmp_path):
     path.write_text("---\ntitle: New\nslug: new\nkind: nonsense\naudiences: [police]\n---\n")
     with pytest.raises(CommandError, match=r"^1 problem found; nothing was written\.$"):
         call_command("import_briefings", str(path), stdout=StringIO(), stderr=StringIO())
+
+
+def test_documents_citing_another_follow_its_entries(client, db, content_copy):
+    """social-workers cites police's entries (cite:police/coy-2009): when police's entry names
+    another work, social-workers' links lead to that work, without importing social-workers."""
+    police = content_copy / "police.md"
+    text = police.read_text()
+    assert "- key: coy-2009\n" in text
+    police.write_text(
+        text.replace("- key: coy-2009\n", "- key: coy-2009\n  work: coy-2009-moved\n")
+    )
+    output = run(str(police))
+    assert "sections re-rendered" in output
+    page = client.get("/documents/social-workers/").content.decode()
+    assert 'href="/references/#ref-coy-2009-moved"' in page
+    assert "#ref-coy-2009-moved-around" not in page
+    assert run(str(police)) == "Checked 1 file; no changes.\n"
