@@ -308,6 +308,13 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     list_display = ["term", "expansion", "note"]
     search_fields = ["term", "expansion"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A term a document defines takes its expansion and note from the earliest-published
+        # document defining it (Briefing.glossary): change it there.
+        if obj is not None and obj.defined_in.exists():
+            return ["term", "expansion", "note"]
+        return ()
+
 
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
