@@ -83,6 +83,7 @@ class Validator:
         self.themes_path = themes_path
         self.errors: list[ContentError] = []
         self.works: dict[str, ReferenceData] = {}
+        self.stored_citations: set[str] | None = None  # SLUG/KEY of documents outside the batch
 
     def _err(self, data, line, message):
         self.errors.append(ContentError(data.path, line, message))
@@ -189,12 +190,14 @@ class Validator:
 
     def _check_texts(self, data):
         batch = {d.slug: d for d in self.briefings}
-        stored = {
-            f"{slug}/{key}"
-            for slug, key in Citation.objects.exclude(briefing__slug__in=batch).values_list(
-                "briefing__slug", "local_key"
-            )
-        }
+        if self.stored_citations is None:
+            self.stored_citations = {
+                f"{slug}/{key}"
+                for slug, key in Citation.objects.exclude(briefing__slug__in=batch).values_list(
+                    "briefing__slug", "local_key"
+                )
+            }
+        stored = self.stored_citations
         local_keys = {r.key for r in data.references}
         texts = [(data.lines["title"], data.intro), (data.lines["source_note"], data.source_note)]
         texts += [(s.line, s.body) for s in data.sections]
