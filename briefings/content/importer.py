@@ -323,10 +323,13 @@ class Importer:
 
     def _set_themes(self, obj, slugs, themes, kind, is_new=False):
         current = [] if is_new else sorted(t.slug for t in obj.themes.all())
-        if current != sorted(slugs):
+        if is_new:
+            # A new section's themes are part of creating it, not a change of their own; it
+            # has none yet, so there is nothing to clear first.
+            obj.themes.add(*[themes[s] for s in slugs])
+        elif current != sorted(slugs):
             obj.themes.set([themes[s] for s in slugs])
-            # A new section's themes are part of creating it, not a change of their own.
-            self.report.updated[kind] += not is_new
+            self.report.updated[kind] += 1
 
     def _render_citing_documents(self, slugs):
         """Render again the stored documents that cite these ones (``cite:SLUG/KEY``): their
