@@ -184,8 +184,8 @@ class Importer:
             self._render_citing_documents(list(briefings))
 
     def _write_references(self) -> dict[str, Reference]:
-        """Each cited work's shared row; a new one starts with this batch's fields and is then
-        derived from its citations as they are saved."""
+        """Each cited work's shared row; a new one starts with this batch's fields, which are
+        then derived from its citations once they are all written."""
         existing = Reference.objects.in_bulk(list(self.works), field_name="key")
         return {
             key: existing.get(key) or Reference.objects.create(key=key, **_work(ref))
