@@ -23,6 +23,7 @@ from briefings.models import (
     KeyMessage,
     Reference,
     Role,
+    SearchEntry,
     Section,
     Series,
     Theme,
@@ -32,11 +33,17 @@ from .data import BriefingData, ContentError, ReferenceData, ThemeData
 from .limits import max_length, section_slug, series_slug
 
 CITE_RE = re.compile(r"\]\(cite:([^)\s]+)\)")
+REFERENCE_ANCHOR = "ref-"
 
 
 def work_key(ref: ReferenceData) -> str:
-    """A cited work's identity across briefings: first author, year and the start of the title."""
-    limit = max_length(Reference, "key")
+    """A cited work's identity across briefings: first author, year and the start of the title.
+
+    Cut to fit both its column and the anchor it makes on pages and in the search index
+    (``ref-KEY``)."""
+    limit = min(
+        max_length(Reference, "key"), max_length(SearchEntry, "anchor") - len(REFERENCE_ANCHOR)
+    )
     if ref.work:
         return slugify(ref.work)[:limit]
     # "Coy, M." -> Coy; a corporate author ("Research in Practice and ...") has no comma.

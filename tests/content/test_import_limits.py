@@ -212,3 +212,17 @@ def test_an_entry_another_document_cites_cannot_be_dropped(db, tmp_path):
         errors
     )
     assert Section.objects.filter(briefing__slug="police").exists()
+
+
+def test_a_long_work_name_is_cut_to_fit_the_anchor_it_makes(db, tmp_path):
+    """A work's key makes the anchor ``ref-KEY`` on pages and in the search index (200)."""
+    from briefings.models import SearchEntry
+
+    front = (
+        "references:\n  - key: x\n    authors: A.\n    year: '2020'\n    title: T\n"
+        f"    text: T\n    work: {'w' * 200}\n"
+    )
+    path = write(tmp_path, front, SECTION.replace("Text.", "Text ([A.](cite:x))."))
+    call_command("import_briefings", str(path), stdout=StringIO())
+    anchor = SearchEntry.objects.get(kind="reference", briefing__slug="new").anchor
+    assert anchor == "ref-" + "w" * 196
