@@ -7,6 +7,7 @@ document, and nothing about drafts. Minor changes leave no note, so they are not
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
@@ -17,6 +18,14 @@ from django.utils.feedgenerator import Atom1Feed
 from .models import Briefing, ChangeNote
 
 FEED_LENGTH = 50
+# Characters XML 1.0 cannot carry: a stored title holding one must not break the whole feed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("", text)
+
+
 TAG_AUTHORITY = "cse-guidance-portal"
 
 
@@ -99,13 +108,14 @@ class UpdatesFeed(Feed):
         return reverse("briefings:feed")
 
     def items(self):
-        return feed_entries()
+        # An entry whose document has no address (a malformed slug, logged) is left out.
+        return [entry for entry in feed_entries() if entry.url]
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return xml_text(item.summary)
 
     def item_link(self, item):
         return item.url

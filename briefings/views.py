@@ -21,6 +21,7 @@ from .models import (
     Section,
     SectionSlugHistory,
     Theme,
+    earliest_published,
 )
 
 
@@ -104,7 +105,7 @@ def section(request, slug, section_slug):
         old = SectionSlugHistory.objects.filter(
             briefing=briefing, slug=section_slug, section__in=Section.objects.published()
         ).first()
-        if old is None:
+        if old is None or not old.section.get_absolute_url():
             raise Http404("No such section")
         return redirect(old.section.get_absolute_url(), permanent=True)
     role = get_role(request)
@@ -115,12 +116,16 @@ def section(request, slug, section_slug):
 @require_safe
 def section_permalink(request, pk):
     section = get_object_or_404(Section.objects.published().select_related("briefing"), pk=pk)
+    if not section.get_absolute_url():
+        raise Http404("This section has no address")  # a malformed slug, logged
     return redirect(pages.with_query(section.get_absolute_url(), request))
 
 
 @require_safe
 def key_message_permalink(request, pk):
     message = get_object_or_404(KeyMessage.objects.published().select_related("briefing"), pk=pk)
+    if not message.briefing.get_absolute_url():
+        raise Http404("This document has no address")  # a malformed slug, logged
     base = pages.with_query(message.briefing.get_absolute_url(), request)
     return redirect(f"{base}#{message.anchor}")
 
@@ -186,18 +191,14 @@ def references(request):
         )
         .distinct()
     )
-    refs = (
-        refs.order_by("-cited", "authors", "year")
-        if sort == "cited"
-        else refs.order_by("authors", "year")
-    )
     refs = list(
         refs.prefetch_related(
+            # The work as the earliest-published of the published documents citing it gives it.
             Prefetch(
                 "citations",
-                queryset=Citation.objects.filter(briefing__in=published)
-                .select_related("briefing")
-                .order_by("briefing__title"),
+                queryset=Citation.objects.filter(briefing__in=published).order_by(
+                    *earliest_published("briefing__"), "local_key"
+                ),
             ),
             Prefetch(
                 "citing_sections",
@@ -207,6 +208,11 @@ def references(request):
             ),
         )
     )
+    for ref in refs:
+        ref.shown = ref.citations.all()[0]
+    refs.sort(key=lambda r: (r.shown.authors, r.shown.year, r.key))
+    if sort == "cited":
+        refs.sort(key=lambda r: -r.cited)
     return render(
         request,
         "briefings/references.html",
@@ -220,7 +226,7 @@ def references(request):
 
 @require_safe
 def glossary(request):
-    terms = GlossaryTerm.objects.all()
+    terms = GlossaryTerm.objects.public()
     return render(request, "briefings/glossary.html", {"role": get_role(request), "terms": terms})
 
 

@@ -47,9 +47,15 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def with_address(items):
+    """The items whose page has an address: a row with a malformed slug is left out (and
+    logged by its get_absolute_url) rather than failing the whole sitemap."""
+    return [item for item in items if item.get_absolute_url()]
+
+
 class DocumentSitemap(Sitemap):
     def items(self):
-        return (
+        return with_address(
             Briefing.objects.published()
             .annotate(sections_updated=Max("sections__updated"))
             .order_by("title")
@@ -62,7 +68,7 @@ class DocumentSitemap(Sitemap):
 
 class SectionSitemap(Sitemap):
     def items(self):
-        return (
+        return with_address(
             Section.objects.published()
             .select_related("briefing")
             .order_by("briefing__title", "order")

@@ -4,12 +4,14 @@ the workflow's actions (publish, return to draft, mark reviewed)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.urls import path
 from django.views.decorators.http import require_POST
 
 from ..editorial import selectors, services
 from ..models import Briefing, Citation, KeyMessage, Section, Status
+from ..models.references import WORK_FIELDS
 from ..rendering import reusing
 from .editorial import DocumentHistoryMixin
 from .forms import (
@@ -52,7 +54,9 @@ class KeyMessageInline(admin.TabularInline):
 class CitationInline(admin.TabularInline):
     model = Citation
     form = CitationForm
-    fields = ["order", "local_key", "reference", "label", "entry", "listed"]
+    # The work's fields as this document gives them; a new citation starts from the reference's.
+    fields = ["order", "local_key", "reference", "label", "entry", "listed", *WORK_FIELDS]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     autocomplete_fields = ["reference"]
     extra = 0
     ordering = ["order"]

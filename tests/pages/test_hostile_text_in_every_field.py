@@ -37,8 +37,10 @@ from tests.content.test_markdown_sanitising import XSS_VECTORS, audit, href_prob
 from tests.support.admin_forms import get_form, row_index
 
 MARKER = "Hostilemarker"
-# Written by the code from rendered content, never by a person: covered through their sources.
-DERIVED_MODELS = {"Quote", "SearchEntry"}
+# Written by the code, never shown as a person wrote them: covered through their sources. Quotes
+# and search rows come from rendered content; a Reference's fields are derived from its citations
+# (each document's own, shown on its page and on /references/).
+DERIVED_MODELS = {"Quote", "SearchEntry", "Reference"}
 HTML_FILTERS = {"linebreaks", "linebreaksbr", "urlize", "urlizetrunc", "safe", "safeseq"}
 
 
@@ -165,17 +167,16 @@ def _briefing_place():
 
 
 def _citation_place():
+    # The police briefing is the earliest published, so /references/ shows its citations' fields.
     citation = _model("Citation").objects.filter(briefing__slug="police", listed=True).first()
-    return citation, [citation.briefing.get_absolute_url()]
-
-
-def _reference_place():
-    reference = _model("Citation").objects.filter(briefing__slug="police").first().reference
-    return reference, [reverse("briefings:references")]
+    return citation, [citation.briefing.get_absolute_url(), reverse("briefings:references")]
 
 
 def _glossary_place():
-    return _model("GlossaryTerm").objects.order_by("term").first(), [reverse("briefings:glossary")]
+    # A term no document defines is the admin's to edit (a defined one takes its text from the
+    # document), and is public.
+    term = _model("GlossaryTerm").objects.create(term="HOSTILE", expansion="A test term")
+    return term, [reverse("briefings:glossary")]
 
 
 def _theme_place():
@@ -217,7 +218,6 @@ PLACES = {
     "Section": Place(_section_place),
     "KeyMessage": Place(_key_message_place),
     "Citation": Place(_citation_place),
-    "Reference": Place(_reference_place),
     "GlossaryTerm": Place(_glossary_place),
     "Theme": Place(_theme_place),
     "Role": Place(_role_place),
