@@ -118,7 +118,11 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+# Reverse proxies in front of the app: the reader's address is taken from X-Forwarded-For,
+# trusting exactly this many (portal/client.py). One function gives that address to axes, the
+# rate limits and the request log.
+CLIENT_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "portal.client.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 
 # django-csp 4: a strict policy; the portal serves only its own static files.
