@@ -3,6 +3,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from portal.query import query_parameters
+
 from .backends import Filters
 from .forms import SearchForm
 from .service import Params, search
@@ -25,6 +27,7 @@ def search_params(data) -> Params:
 
 
 @require_safe
+@query_parameters(SearchForm)
 def search_page(request):
     outcome = search(search_params(request.GET))
     return render(

@@ -141,7 +141,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-CACHES = {"default": env_cache("CACHE_URL")}
+# The local-memory cache holds at most CACHE_MAX_ENTRIES pages per process (least recently used
+# dropped first), so its memory is bounded by that times the largest page (docs/benchmarks.md).
+CACHES = {
+    "default": env_cache("CACHE_URL", max_entries=env_int("CACHE_MAX_ENTRIES", 2000, minimum=100))
+}
 # Public pages cache (portal/caching.py). Entries are keyed by a content version, so an edit is
 # visible at once; the timeout only bounds how long unused entries linger.
 PAGE_CACHE_ALIAS = "default"

@@ -122,16 +122,19 @@ def env_database(name, default_sqlite_path):
     )
 
 
-def env_cache(name, default="locmem://"):
-    """CACHE_URL: locmem:// (default), redis://host:port/db, or dummy:// to switch caching off."""
+def env_cache(name, default="locmem://", *, max_entries=2000):
+    """CACHE_URL: locmem:// (default), redis://host:port/db, or dummy:// to switch caching off.
+
+    The local-memory cache keeps at most ``max_entries`` entries per process (the least recently
+    used go first); a Redis server bounds itself with ``maxmemory`` (deploy/redis.conf).
+    """
     raw = os.environ.get(name) or default
     scheme = urlsplit(raw).scheme.lower()
     if scheme == "locmem":
-        # Room for every page in every role (Django's default of 300 is less than that).
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portal",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
