@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from portal.ratelimit import rate_limited
+
 from .editorial_admin import DocumentPartRevisionsMixin, DocumentRevisionsMixin
 from .markdown import render_markdown
 from .models import (
@@ -182,7 +184,8 @@ class BriefingAdmin(DocumentRevisionsMixin, admin.ModelAdmin):
         return obj.section_total
 
     def get_urls(self):
-        preview = self.admin_site.admin_view(require_POST(self.preview_view))
+        preview = rate_limited("preview", as_json=True)(self.preview_view)
+        preview = self.admin_site.admin_view(require_POST(preview))
         return [path("preview/", preview, name="briefings_markdown_preview"), *super().get_urls()]
 
     def preview_view(self, request):

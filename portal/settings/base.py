@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .env import env_bool, env_cache, env_database, env_int, env_list, env_str
+from .env import env_bool, env_cache, env_database, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -158,6 +158,20 @@ PAGE_CACHE_VERSION_FILE = (
     if DATABASES["default"]["ENGINE"].endswith("sqlite3")
     else VAR_DIR / "content-version"
 )
+
+# Rate limits where one request costs work a stranger could repeat without bound
+# (portal/ratelimit.py): (count, seconds) per client address, or None when switched off. Readers
+# following links never meet them: cached pages are not counted, only the work behind them.
+RATE_LIMITS = {
+    # Searches the page cache could not answer (each one runs the full-text search).
+    "search": env_rate("RATE_LIMIT_SEARCH", "60/1m"),
+    # Sign-in attempts (POSTs to /admin/login/ and /accounts/login/), whatever the username: each
+    # one hashes a password. django-axes separately locks a username after 5 failures.
+    "sign-in": env_rate("RATE_LIMIT_SIGN_IN", "30/10m"),
+    # The editors' live Markdown preview in the admin.
+    "preview": env_rate("RATE_LIMIT_PREVIEW", "60/1m"),
+}
+RATE_LIMIT_CACHE_ALIAS = "default"
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
