@@ -172,6 +172,13 @@ RATE_LIMITS = {
     "preview": env_rate("RATE_LIMIT_PREVIEW", "60/1m"),
 }
 RATE_LIMIT_CACHE_ALIAS = "default"
+# How many of those requests each gunicorn process works on at once, whoever sends them (a crowd
+# of clients, each within its limit, must not take every thread from readers). Keep them below
+# GUNICORN_THREADS (4).
+CONCURRENCY_LIMITS = {
+    "search": env_int("SEARCH_CONCURRENCY", 1, minimum=1),
+    "sign-in": env_int("SIGN_IN_CONCURRENCY", 1, minimum=1),
+}
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

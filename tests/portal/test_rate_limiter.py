@@ -4,16 +4,19 @@ cache, open when the cache is not there."""
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from portal.ratelimit import client_bucket, hit, seconds_until_allowed
+from portal import gunicorn_conf
+from portal.ratelimit import client_bucket, gate, hit, rate_limited, seconds_until_allowed
 
 READER = "198.51.100.20"
 START = 1_800_000_000.0  # the start of a window for every period used below
@@ -159,6 +162,7 @@ settings.CACHES = {"default": {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": sys.argv[1]}}
 settings.RATE_LIMITS = {"search": (60, 3600)}
 django.setup()
+from portal import gunicorn_conf
 from portal.ratelimit import hit
 print(sum(hit("search", "198.51.100.20", now=float(sys.argv[2])).allowed for _ in range(40)))
 """
@@ -180,3 +184,70 @@ def test_with_redis_several_processes_share_one_exact_count(redis_cache, redis_u
     counts = [int(process.communicate(timeout=60)[0]) for process in processes]
     assert sum(counts) == 60
     assert all(process.returncode == 0 for process in processes)
+
+
+def test_a_process_works_on_a_bounded_number_at_once_and_refuses_more_as_busy(settings, rf):
+    """Whoever sends them: one search at work and one waiting for its turn; a third is refused
+    at once as busy (and not counted against its client); the waiting one goes on when the
+    first finishes."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (3, 3600)}
+    settings.CONCURRENCY_LIMITS = {**settings.CONCURRENCY_LIMITS, "search": 1}
+    finish = threading.Event()
+
+    @rate_limited("search")
+    def slow_search(request):
+        finish.wait(timeout=10)
+        return HttpResponse("results")
+
+    def request_from(address):
+        return rf.get("/search/", {"q": "grooming"}, REMOTE_ADDR=address)
+
+    answers = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(slow_search(request_from(READER))))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while gate("search").in_use() < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    busy = slow_search(request_from("203.0.113.77"))
+    assert busy.status_code == 429
+    assert busy["Retry-After"] == "5"
+    assert "answering a lot of searches at the moment" in busy.content.decode()
+
+    finish.set()
+    for thread in threads:
+        thread.join()
+    assert [answer.status_code for answer in answers] == [200, 200]
+    # The busy refusal was not counted: the reader has one search of three left.
+    assert slow_search(request_from(READER)).status_code == 200
+    assert slow_search(request_from(READER)).status_code == 429
+
+
+def test_two_readers_searching_at_the_same_moment_both_get_their_results(settings, rf):
+    settings.CONCURRENCY_LIMITS = {**settings.CONCURRENCY_LIMITS, "search": 1}
+    both_in = threading.Barrier(2)
+
+    @rate_limited("search")
+    def search(request):
+        time.sleep(0.05)
+        return HttpResponse("results")
+
+    def reader(answers):
+        both_in.wait()
+        answers.append(search(rf.get("/search/", {"q": "consent"})).status_code)
+
+    answers = []
+    threads = [threading.Thread(target=reader, args=(answers,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200, 200]
+
+
+def test_production_leaves_threads_for_the_pages_the_cache_answers():
+    assert 0 < max(settings.PRODUCTION_CONCURRENCY_LIMITS.values()) < gunicorn_conf.threads
