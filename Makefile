@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev migrate content serve bench bench-http bench-search bench-markdown load clean
+.PHONY: run test test-sqlite test-postgres lint install install-dev migrate content serve bench bench-http bench-search bench-markdown load abuse-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ serve: install var
 ## make load: 50 readers for 60 s against gunicorn on loopback; results in docs/benchmarks.md
 load: install-dev var
 	$(BIN)/python -m perf.load
+
+## make abuse-test: junk query strings and unique searches beside 20 readers, 60 s per phase,
+## with the local-memory cache and with a Redis of its own (needs redis-server); results in
+## docs/benchmarks.md
+abuse-test: install-dev var
+	$(BIN)/python -m perf.abuse
 
 ## make bench: search latency, a document page against the same HTML as a static file, and
 ## Markdown rendering of the worst known texts

@@ -10,6 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from portal.caching import content_memo
+from portal.query import NoParameters, query_parameters
+
 from . import pages
 from .models import (
     Briefing,
@@ -25,8 +28,18 @@ from .models import (
 )
 
 
+def role_choices():
+    """The roles' slugs, read once per content version (the page cache's key needs them)."""
+    return content_memo(
+        "role-slugs", lambda: [(slug, slug) for slug in Role.objects.values_list("slug", flat=True)]
+    )
+
+
 class RoleForm(forms.Form):
-    role = forms.SlugField(required=False)
+    """?role=, the reader's "Viewing as". Only a real role's slug is valid, so an unknown one is
+    dropped from the page's canonical query and cannot make a new page-cache entry."""
+
+    role = forms.ChoiceField(choices=role_choices, required=False)
 
 
 def get_role(request):
@@ -42,6 +55,7 @@ def published_briefings():
 
 
 @require_safe
+@query_parameters(RoleForm)
 def home(request):
     role = get_role(request)
     roles = list(
@@ -64,6 +78,7 @@ def home(request):
 
 
 @require_safe
+@query_parameters(NoParameters)
 def role_page(request, slug):
     role = get_object_or_404(Role, slug=slug)
     briefings = list(published_briefings())
@@ -90,6 +105,7 @@ def role_page(request, slug):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def document(request, slug):
     briefing = get_object_or_404(published_briefings().select_related("series"), slug=slug)
     role = get_role(request)
@@ -98,6 +114,7 @@ def document(request, slug):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def section(request, slug, section_slug):
     briefing = get_object_or_404(published_briefings(), slug=slug)
     section = Section.objects.published().filter(briefing=briefing, slug=section_slug).first()
@@ -114,6 +131,7 @@ def section(request, slug, section_slug):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def section_permalink(request, pk):
     section = get_object_or_404(Section.objects.published().select_related("briefing"), pk=pk)
     if not section.get_absolute_url():
@@ -122,6 +140,7 @@ def section_permalink(request, pk):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def key_message_permalink(request, pk):
     message = get_object_or_404(KeyMessage.objects.published().select_related("briefing"), pk=pk)
     if not message.briefing.get_absolute_url():
@@ -131,6 +150,7 @@ def key_message_permalink(request, pk):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def themes(request):
     role = get_role(request)
     briefings = list(published_briefings().for_role(role).order_by("title"))
@@ -139,6 +159,7 @@ def themes(request):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def theme(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     role = get_role(request)
@@ -157,6 +178,7 @@ def theme(request, slug):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def theme_compare(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     columns = pages.theme_compare(theme)
@@ -171,11 +193,12 @@ def theme_compare(request, slug):
     )
 
 
-class ReferenceSortForm(forms.Form):
+class ReferenceSortForm(RoleForm):
     sort = forms.ChoiceField(choices=[("author", "author"), ("cited", "cited")], required=False)
 
 
 @require_safe
+@query_parameters(ReferenceSortForm)
 def references(request):
     form = ReferenceSortForm(request.GET)
     sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "author"
@@ -225,12 +248,14 @@ def references(request):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def glossary(request):
     terms = GlossaryTerm.objects.public()
     return render(request, "briefings/glossary.html", {"role": get_role(request), "terms": terms})
 
 
 @require_safe
+@query_parameters(RoleForm)
 def documents(request):
     role = get_role(request)
     briefings = list(published_briefings().order_by("kind", "title"))

@@ -4,14 +4,19 @@
   not under PAGE_CACHE_SKIP_PREFIXES (admin, packs, previews, health). A response is stored only
   when it is a plain 200 that sets no cookie and does not declare itself private, uncacheable or
   varying on anything but the cookie, so a view opts out with ``never_cache`` or ``private``.
-- The key is the full URL (scheme, host, path, query string: ``?role=`` gives its own page) plus
-  the *content version*, a random token replaced whenever a content model is saved, deleted or
-  has its many-to-many links changed. Content models are declared by the app that owns them
-  (``declare_content``, called from its ``AppConfig.ready``), never inferred: a model no one
-  declared (users, sessions, trainers' packs, the admin's log) changes without touching the
-  cache. A declared model's many-to-many links are content only if their through model is
-  declared too. Nothing is scanned or deleted on an edit: the
-  next request simply looks under a new key, and the old entries age out.
+- The key is the scheme, host and path, the *canonical query* (portal/query.py: only the
+  parameters the page declares it reads, normalised and in a fixed order, so ``?role=`` gives
+  its own page and ``?utm_source=`` does not), and the *content version*, a random token
+  replaced whenever a content model is saved, deleted or has its many-to-many links changed.
+  Content models are declared by the app that owns them (``declare_content``, called from its
+  ``AppConfig.ready``), never inferred: a model no one declared (users, sessions, trainers'
+  packs, the admin's log) changes without touching the cache. A declared model's many-to-many
+  links are content only if their through model is declared too. Nothing is scanned or deleted
+  on an edit: the next request simply looks under a new key, and the old entries age out.
+- Memory is bounded by the backend: the local-memory cache by its number of entries
+  (``CACHE_MAX_ENTRIES``), Redis by ``maxmemory`` with an LRU eviction policy
+  (deploy/redis.conf). Any entry may vanish at any time, the content version included: a missing
+  page is rendered again, a missing version starts a new one.
 - The version is replaced when the edit happens (so the editing connection sees it at once) and
   again after the transaction commits: a reader that rendered the old rows between the two cannot
   leave them cached under the current version.
@@ -36,6 +41,7 @@ import os
 import secrets
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +63,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
+from .query import cache_query
 from .request_log import CACHE_STATUS_HEADER
 
 logger = logging.getLogger(__name__)
@@ -111,6 +118,10 @@ class FileVersionStore:
         except FileNotFoundError:
             return None
 
+    def create(self, version: ContentVersion) -> ContentVersion:
+        self.write(version)
+        return version
+
     def write(self, version: ContentVersion) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(
@@ -136,6 +147,13 @@ class CacheVersionStore:
 
     def write(self, version: ContentVersion) -> None:
         self.cache.set(VERSION_CACHE_KEY, version.dumps(), timeout=None)
+
+    def create(self, version: ContentVersion) -> ContentVersion:
+        """Store a first version unless another process just did; return the one stored, so
+        processes that all found the version evicted agree on its successor."""
+        if self.cache.add(VERSION_CACHE_KEY, version.dumps(), timeout=None):
+            return version
+        return self.read() or version
 
 
 def page_cache():
@@ -194,10 +212,35 @@ def bump_content_version(*, reschedule=True) -> ContentVersion:
 
 
 def current_version() -> ContentVersion:
-    version = version_store().read()
-    if version is None or version.due(time.time()):
+    store = version_store()
+    version = store.read()
+    if version is None:
+        # Never written, or evicted from a full cache: every page is rendered afresh.
+        version = store.create(
+            ContentVersion(secrets.token_hex(8), time.time(), next_scheduled_change())
+        )
+    elif version.due(time.time()):
         version = bump_content_version()
     return version
+
+
+# The version the page cache is answering the current request under, for content_memo().
+_request_version: ContextVar[ContentVersion | None] = ContextVar("page_version", default=None)
+_memo: dict[str, tuple[str, object]] = {}
+
+
+def content_memo(name: str, compute):
+    """A small value derived from content (the roles' slugs), computed once per content version
+    in each process: the page cache's key needs it on every request, hits included."""
+    try:
+        version = _request_version.get() or current_version()
+    except CACHE_ERRORS:
+        return compute()
+    token, value = _memo.get(name, (None, None))
+    if token != version.token:
+        value = compute()
+        _memo[name] = (version.token, value)
+    return value
 
 
 # --- invalidation -------------------------------------------------------------------------------
@@ -278,8 +321,19 @@ def is_storable_response(response) -> bool:
     return vary <= _ALLOWED_VARY
 
 
-def page_key(request, version: ContentVersion) -> str:
-    url = request.build_absolute_uri()
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def page_key(request, version: ContentVersion) -> str | None:
+    """The page's key: see the module docstring. None when the page must not be answered from
+    the cache (a query string on a page that does not declare its parameters)."""
+    query = cache_query(request)
+    if query is None:
+        return None
+    scheme, host = request.scheme, request.get_host().lower()
+    if scheme in _DEFAULT_PORTS:
+        host = host.removesuffix(_DEFAULT_PORTS[scheme])
+    url = f"{scheme}://{host}{request.path}?{query}"
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
     return f"portal:page:{version.token}:{digest}"
 
@@ -293,14 +347,27 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        cache = page_cache()
         try:
             version = current_version()
-            key = page_key(request, version)
-            entry = cache.get(key)
         except CACHE_ERRORS:
             # A cache that is down (Redis restarting, a full disk) slows pages; it must not
             # break them.
+            logger.exception("Page cache unavailable; serving without it")
+            return self.get_response(request)
+        token = _request_version.set(version)
+        try:
+            return self.answer(request, version)
+        finally:
+            _request_version.reset(token)
+
+    def answer(self, request, version: ContentVersion):
+        cache = page_cache()
+        key = page_key(request, version)
+        if key is None:
+            return self.get_response(request)
+        try:
+            entry = cache.get(key)
+        except CACHE_ERRORS:
             logger.exception("Page cache unavailable; serving without it")
             return self.get_response(request)
         if entry is not None:

@@ -177,3 +177,36 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def production_rate_limits(settings):
+    """The rate limits production runs with (the test settings switch them off)."""
+    settings.RATE_LIMITS = dict(settings.PRODUCTION_RATE_LIMITS)
+    return settings.RATE_LIMITS
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis server run from the shipped deploy/redis.conf, for this test session."""
+    from tests.support.redis_server import running_redis
+
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """The portal's cache (pages, content version, rate limits) in that Redis, emptied first;
+    returns a raw client for looking inside."""
+    import redis
+
+    from tests.support.redis_server import redis_cache_settings
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    maxmemory = client.config_get("maxmemory")["maxmemory"]
+    settings.CACHES = {"default": redis_cache_settings(redis_url)}
+    yield client
+    client.config_set("maxmemory", maxmemory)
+    client.flushdb()

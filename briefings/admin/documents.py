@@ -9,6 +9,8 @@ from django.db.models import Count
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from portal.ratelimit import rate_limited
+
 from ..editorial import selectors, services
 from ..models import Briefing, Citation, KeyMessage, Section, Status
 from ..models.references import WORK_FIELDS
@@ -132,7 +134,9 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
         return obj.section_total
 
     def get_urls(self):
-        preview = self.admin_site.admin_view(require_POST(preview_view))
+        # Per client address, on top of the per-editor limit inside the view.
+        preview = rate_limited("preview", as_json=True)(preview_view)
+        preview = self.admin_site.admin_view(require_POST(preview))
         return [path("preview/", preview, name="briefings_markdown_preview"), *super().get_urls()]
 
     # ---- the change form: every save is a revision ---------------------------------------

@@ -5,6 +5,7 @@ as a clear start-up error instead of a subtly misconfigured site.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -60,6 +61,27 @@ def env_list(name, default=()):
             f"{name} must be a comma-separated list with no empty items, got {raw!r}."
         )
     return items
+
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|m|h)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+def env_rate(name, default):
+    """A rate limit: COUNT/PERIOD, the period in seconds, minutes or hours ("60/1m", "30/10m",
+    "5/30s", "100/h"), or "off". Returns (count, seconds) or None for "off"."""
+    raw = os.environ.get(name)
+    raw = default if raw is None or raw.strip() == "" else raw
+    if raw.strip().lower() == "off":
+        return None
+    match = _RATE.match(raw)
+    count, length = (int(match[1]), int(match[2] or 1)) if match else (0, 0)
+    if not match or count < 1 or length < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be COUNT/PERIOD with the period in s, m or h (e.g. 60/1m, 30/10m), "
+            f"or off; got {raw!r}."
+        )
+    return count, length * _UNIT_SECONDS[match[3].lower()]
 
 
 def sqlite_database(path):
@@ -122,16 +144,19 @@ def env_database(name, default_sqlite_path):
     )
 
 
-def env_cache(name, default="locmem://"):
-    """CACHE_URL: locmem:// (default), redis://host:port/db, or dummy:// to switch caching off."""
+def env_cache(name, default="locmem://", *, max_entries=2000):
+    """CACHE_URL: locmem:// (default), redis://host:port/db, or dummy:// to switch caching off.
+
+    The local-memory cache keeps at most ``max_entries`` entries per process (the least recently
+    used go first); a Redis server bounds itself with ``maxmemory`` (deploy/redis.conf).
+    """
     raw = os.environ.get(name) or default
     scheme = urlsplit(raw).scheme.lower()
     if scheme == "locmem":
-        # Room for every page in every role (Django's default of 300 is less than that).
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portal",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}

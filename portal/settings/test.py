@@ -17,3 +17,10 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The suite sends hundreds of requests from one address within seconds, as no reader does, so the
+# rate limits are off; their own tests (tests/portal/test_rate_limit*.py) switch them on, with the
+# production values kept here.
+PRODUCTION_RATE_LIMITS = RATE_LIMITS
+PRODUCTION_CONCURRENCY_LIMITS = CONCURRENCY_LIMITS
+RATE_LIMITS = dict.fromkeys(PRODUCTION_RATE_LIMITS)
+CONCURRENCY_LIMITS = dict.fromkeys(PRODUCTION_CONCURRENCY_LIMITS)
