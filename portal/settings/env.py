@@ -62,6 +62,17 @@ def env_list(name, default=()):
     return items
 
 
+def env_path(name, default):
+    """An absolute directory path (a relative one would depend on where the server starts)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return Path(default)
+    path = Path(raw)
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name} must be an absolute path, got {raw!r}.")
+    return path
+
+
 def sqlite_database(path):
     """An SQLite configuration tuned for a small site with concurrent admin writes.
 
@@ -105,6 +116,9 @@ def env_database(name, default_sqlite_path):
         if not dbname:
             raise ImproperlyConfigured(f"{name} must name a database, got {raw!r}.")
         options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        # libpq waits for ever on a server that does not answer (a host that is down drops the
+        # packets): a request, and /healthz, must fail in seconds instead.
+        options.setdefault("connect_timeout", "5")
         config = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": dbname,
@@ -134,7 +148,13 @@ def env_cache(name, default="locmem://"):
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": raw,
+            # A cache that does not answer must cost a page a moment, not redis-py's default
+            # 5 s (portal/caching.py then serves without it for a while).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
