@@ -85,15 +85,22 @@ def markdown(results, rows):
     )
 
 
+def failed(step, error):
+    return Result(step.__name__.replace("_", " "), False, f"{type(error).__name__}: {error}")
+
+
 def prove(cluster):
-    results = run_checks(cluster)
-    load_results, rows = run_load(cluster, USERS, SECONDS)
-    results += load_results
+    results, rows = run_checks(cluster), []
+    try:
+        load_results, rows = run_load(cluster, USERS, SECONDS)
+        results += load_results
+    except Exception as error:  # noqa: BLE001 - a failed check is a row, not the end
+        results.append(failed(run_load, error))
     for outage in (check_redis_outage, check_postgres_restart):
         try:
             results.append(outage(cluster))
-        except Exception as error:  # noqa: BLE001 - a failed check is a row, not the end
-            results.append(Result(outage.__name__, False, f"{type(error).__name__}: {error}"))
+        except Exception as error:  # noqa: BLE001
+            results.append(failed(outage, error))
     return results, rows
 
 
@@ -111,12 +118,12 @@ def main():
         processes.stop_all()
         say(f"Logs: {KEPT_LOGS}")
     say("\n" + table(results))
-    failed = [r for r in results if not r.ok]
-    if WRITE:
+    failures = [r for r in results if not r.ok]
+    if WRITE and rows:
         write_block("cluster", markdown(results, rows))
         say("Written to docs/benchmarks.md")
-    say(f"\n{len(results) - len(failed)} of {len(results)} checks passed.")
-    sys.exit(1 if failed else 0)
+    say(f"\n{len(results) - len(failures)} of {len(results)} checks passed.")
+    sys.exit(1 if failures else 0)
 
 
 if __name__ == "__main__":
