@@ -51,7 +51,7 @@ def table(results):
     return "\n".join(lines)
 
 
-def markdown(results, rows):
+def markdown(cluster, results, rows):
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     kinds = sorted((r for r in rows if r["Name"] != "Aggregated"), key=lambda r: r["Name"])
     total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -67,7 +67,9 @@ def markdown(results, rows):
             "### Several servers (`make cluster-test`)",
             "",
             f"nginx (TLS, HTTP/2, gzip) in front of two gunicorn servers (production settings, "
-            "each 2 processes × 4 threads, separate `var/`), PostgreSQL and Redis, all from the "
+            f"each {cluster.a.env['GUNICORN_WORKERS']} processes × "
+            f"{cluster.a.env['GUNICORN_THREADS']} threads, separate `var/`), PostgreSQL and "
+            "Redis, all from the "
             f"files in `deploy/` on one machine's loopback; {USERS} concurrent readers for "
             f"{SECONDS} s (locust, pages and searches), server B stopped a third of the way in "
             f"and started again at two thirds. {when}; {machine()}; the load generator and every "
@@ -111,7 +113,8 @@ def main():
     signal.alarm(TIMEOUT)
     processes = Processes()
     try:
-        results, rows = prove(build(processes))
+        cluster = build(processes)
+        results, rows = prove(cluster)
     finally:
         signal.alarm(0)
         say("Stopping every process the test started ...")
@@ -120,7 +123,7 @@ def main():
     say("\n" + table(results))
     failures = [r for r in results if not r.ok]
     if WRITE and rows:
-        write_block("cluster", markdown(results, rows))
+        write_block("cluster", markdown(cluster, results, rows))
         say("Written to docs/benchmarks.md")
     say(f"\n{len(results) - len(failures)} of {len(results)} checks passed.")
     sys.exit(1 if failures else 0)

@@ -41,15 +41,24 @@ def retried_by_nginx(access_log, since):
     return retried, len(lines)
 
 
+def request_marks(*servers):
+    """How many requests each server's current log holds: what came after is the load's."""
+    return {log: len(server.requests_logged(log)) for server in servers for log in server.logs}
+
+
+def served_since(server, marks):
+    return [
+        entry for log in server.logs for entry in server.requests_logged(log)[marks.get(log, 0) :]
+    ]
+
+
 def run_load(cluster, users, seconds):
     """Readers through nginx for `seconds`; server B is stopped a third of the way in and
     started again at two thirds."""
-    prefix = cluster.work / "locust"
-    b = cluster.b
+    prefix, a, b = cluster.work / "locust", cluster.a, cluster.b
     log_start = len(cluster.nginx.access_log.read_text(encoding="utf-8").splitlines())
-    say(
-        f"locust: {users} readers for {seconds} s through nginx; server B stops at {seconds // 3} s"
-    )
+    marks = request_marks(a, b)
+    say(f"locust: {users} readers for {seconds} s through nginx; B stops at {seconds // 3} s")
     locust = cluster.processes.start(
         "locust",
         locust_command(cluster, users, seconds, prefix),
@@ -57,28 +66,31 @@ def run_load(cluster, users, seconds):
         env={**os.environ, "LOAD_CA_FILE": str(cluster.nginx.cert)},
         cwd=ROOT,
     )
-    started = time.monotonic()
+    started, load_before = time.monotonic(), os.getloadavg()[0]
     time.sleep(seconds / 3)
     stopped_at = time.monotonic() - started
     b.stop()
-    before = len(b.requests_logged(b.logs[-1]))
+    before = len(served_since(b, marks))
     time.sleep(max(0.0, started + 2 * seconds / 3 - time.monotonic()))
     restarted_at = time.monotonic() - started
     b.start()
     locust.wait(timeout=seconds + 90)
     cluster.processes.stop(locust)
-    after = len(b.requests_logged(b.logs[-1]))
+    after = len(served_since(b, marks)) - before
     with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as stats:
         rows = list(csv.DictReader(stats))
     total = next(row for row in rows if row["Name"] == "Aggregated")
     failures = int(total["Failure Count"])
     retried, proxied = retried_by_nginx(cluster.nginx.access_log, log_start)
+    caching = [e["cache"] for e in served_since(a, marks) + served_since(b, marks)]
+    hits = caching.count("hit") / max(1, caching.count("hit") + caching.count("miss"))
     load = Result(
         f"{users} concurrent readers for {seconds} s through nginx: no failed request",
         failures == 0 and locust.returncode == 0,
         f"{int(total['Request Count']):,} requests, {failures} failed, "
         f"{float(total['Requests/s']):.0f}/s; p50 {total['50%']} ms, p95 {total['95%']} ms, "
-        f"p99 {total['99%']} ms",
+        f"p99 {total['99%']} ms; {hits:.0%} of pages from the cache; machine load average "
+        f"{load_before:.1f} → {os.getloadavg()[0]:.1f}",
     )
     stop = Result(
         "Server B stopped during the load: no request lost",

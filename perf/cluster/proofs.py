@@ -109,7 +109,7 @@ def check_pack_on_other_server(cluster) -> Result:
     return Result(
         "A pack saved on A opens by its token on B",
         ok,
-        f"created on A: {created.status}; /packs/<token>/ on B: {opened.status if opened else '-'}",
+        f"created on A: {created.status}; /packs/[token]/ on B: {opened.status if opened else '-'}",
     )
 
 
