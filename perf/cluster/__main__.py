@@ -115,11 +115,16 @@ def main():
     try:
         cluster = build(processes)
         results, rows = prove(cluster)
+    except (KeyboardInterrupt, OutOfTime) as error:
+        say(f"Stopped before the end: {error or 'interrupted'}")
+        results = None
     finally:
         signal.alarm(0)
         say("Stopping every process the test started ...")
         processes.stop_all()
         say(f"Logs: {KEPT_LOGS}")
+    if results is None:
+        sys.exit(1)
     say("\n" + table(results))
     failures = [r for r in results if not r.ok]
     if WRITE and rows:
