@@ -68,6 +68,8 @@ def run_load(cluster, users, seconds):
     )
     started, load_before = time.monotonic(), os.getloadavg()[0]
     time.sleep(seconds / 3)
+    # B must have been in the rotation before it stops (a slow start could leave it unused).
+    wait_for("server B to serve the load", lambda: served_since(b, marks), seconds / 3)
     stopped_at = time.monotonic() - started
     b.stop()
     before = len(served_since(b, marks))
@@ -84,6 +86,7 @@ def run_load(cluster, users, seconds):
     retried, proxied = retried_by_nginx(cluster.nginx.access_log, log_start)
     caching = [e["cache"] for e in served_since(a, marks) + served_since(b, marks)]
     hits = caching.count("hit") / max(1, caching.count("hit") + caching.count("miss"))
+    cluster.facts["load average"] = (load_before, os.getloadavg()[0])
     load = Result(
         f"{users} concurrent readers for {seconds} s through nginx: no failed request",
         failures == 0 and locust.returncode == 0,
