@@ -98,8 +98,9 @@ def run_load(cluster, users, seconds):
     stop = Result(
         "Server B stopped during the load: no request lost",
         failures == 0 and before > 0 and after > 0,
-        f"B answered {before:,} of them, was stopped at {stopped_at:.0f} s and started again at "
-        f"{restarted_at:.0f} s, then answered {after:,}; nginx sent {retried} of {proxied:,} "
+        f"B answered {before:,} of the readers' requests, was stopped at {stopped_at:.0f} s "
+        f"and started again at {restarted_at:.0f} s, then answered {after:,}; nginx sent "
+        f"{retried} of {proxied:,} "
         "on to the other server after the first failed them",
     )
     return [load, stop], rows
