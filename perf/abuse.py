@@ -1,8 +1,8 @@
 """`make abuse-test`: strangers who make the portal render, store and search, beside 20 readers.
 
-For each cache backend (``ABUSE_BACKENDS``, default ``locmem,redis``; Redis is a server of our own
-on a free loopback port, started from deploy/redis.conf), against gunicorn with the production
-settings behind a simulated proxy (``AXES_PROXY_COUNT=1``, each client its own
+For each cache backend (``ABUSE_BACKENDS``, default ``locmem,redis``; Redis is a server of our
+own on a free loopback port, started from deploy/redis/portal.conf), against gunicorn with the
+production settings behind a simulated proxy (``AXES_PROXY_COUNT=1``, each client its own
 ``X-Forwarded-For`` address):
 
 1. every page and search the readers can ask for is requested a few times, so the cache holds
@@ -60,7 +60,7 @@ MB = 1024 * 1024
 
 @contextlib.contextmanager
 def redis_server():
-    """A Redis of our own from the shipped deploy/redis.conf; yields (url, client)."""
+    """A Redis of our own from the shipped deploy/redis/portal.conf; yields (url, client)."""
     import redis
 
     binary = shutil.which("redis-server")
@@ -69,7 +69,7 @@ def redis_server():
     directory = site.WORK / "redis"
     directory.mkdir(parents=True, exist_ok=True)
     port = site.free_port()
-    conf = site.ROOT / "deploy" / "redis.conf"
+    conf = site.ROOT / "deploy" / "redis" / "portal.conf"
     server = subprocess.Popen(  # noqa: S603 - a fixed local binary
         [binary, str(conf), "--port", str(port), "--dir", str(directory)],
         stdout=subprocess.DEVNULL,
@@ -338,7 +338,7 @@ def report_backend(result):
     reader_b, reader_a = base["reader"], abuse["reader"]
     junk, search = abuse.get("junk"), abuse.get("search")
     if result["backend"] == "redis":
-        bound = f"`maxmemory` {result['after']['maxmemory'] / MB:.0f} MB (deploy/redis.conf)"
+        bound = f"`maxmemory` {result['after']['maxmemory'] / MB:.0f} MB (deploy/redis/portal.conf)"
     else:
         bound = (
             f"{MAX_ENTRIES} entries per process (`CACHE_MAX_ENTRIES`) × the largest entry "

@@ -15,14 +15,17 @@
   on an edit: the next request simply looks under a new key, and the old entries age out.
 - Memory is bounded by the backend: the local-memory cache by its number of entries
   (``CACHE_MAX_ENTRIES``), Redis by ``maxmemory`` with an LRU eviction policy
-  (deploy/redis.conf). Any entry may vanish at any time, the content version included: a missing
-  page is rendered again, a missing version starts a new one.
+  (deploy/redis/portal.conf). Any entry may vanish at any time, the content version included: a
+  missing page is rendered again, a missing version starts a new one.
 - The version is replaced when the edit happens (so the editing connection sees it at once) and
   again after the transaction commits: a reader that rendered the old rows between the two cannot
   leave them cached under the current version.
 - ``publish_from`` is applied at read time, so the version also records the next scheduled
   publication and is renewed by the first request after it.
 - Every cached page carries an ETag and Last-Modified, and conditional requests get a 304.
+- A cache that is down (Redis stopped, unreachable, out of memory) costs speed, never a page: the
+  process logs one warning and renders without the cache for PAGE_CACHE_RETRY_SECONDS, then tries
+  again (``CacheOutage``).
 
 The version must be seen by every process that serves pages. With a process-local cache (local
 memory: one per gunicorn worker) it is kept in a small file under var/; with a shared cache
@@ -260,11 +263,14 @@ def _is_content(sender) -> bool:
 def _after_commit():
     try:
         bump_content_version()
-    except CACHE_ERRORS:
-        logger.exception(
-            "Could not start a new content version: cached pages may be stale for up to "
-            "CACHE_SECONDS"
+    except CACHE_ERRORS as error:
+        logger.warning(
+            "Could not start a new content version (%s: %s); this server will start one as "
+            "soon as the cache answers again",
+            type(error).__name__,
+            error,
         )
+        OUTAGE.begin(error, edit_pending=True)
 
 
 def content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -279,9 +285,11 @@ def content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
         return
     try:
         bump_content_version(reschedule=False)
-    except CACHE_ERRORS:
+    except CACHE_ERRORS as error:
         # An editor's save must not fail because the cache is down; the commit tries again.
-        logger.exception("Could not start a new content version")
+        logger.warning(
+            "Could not start a new content version (%s: %s)", type(error).__name__, error
+        )
     already = any(callback is _after_commit for _, callback, _ in connection.run_on_commit)
     if not already:
         transaction.on_commit(_after_commit, using=using)
@@ -300,6 +308,53 @@ def connect_signals():
 
 
 # --- the middleware -----------------------------------------------------------------------------
+
+
+class CacheOutage:
+    """A cache that fails is left alone for PAGE_CACHE_RETRY_SECONDS (per process).
+
+    Pages are rendered without it meanwhile: one warning per outage rather than one traceback per
+    request, and no request waits on a cache server that does not answer. An edit whose new
+    content version could not be written is remembered, and the first request after the outage
+    starts a new version, so a cache that kept its entries (a network cut rather than a restart)
+    never serves pages from before the edit.
+    """
+
+    def __init__(self):
+        self.until = 0.0
+        self.edit_pending = False
+
+    def active(self) -> bool:
+        return time.monotonic() < self.until
+
+    def begin(self, error, *, edit_pending=False):
+        self.edit_pending = self.edit_pending or edit_pending
+        if self.active():
+            return
+        seconds = settings.PAGE_CACHE_RETRY_SECONDS
+        self.until = time.monotonic() + seconds
+        logger.warning(
+            "Page cache unavailable (%s: %s); serving pages without it for %s s",
+            type(error).__name__,
+            error,
+            seconds,
+        )
+
+    def recover(self) -> ContentVersion | None:
+        """After an outage with an edit in it: a new version (raises if the cache is still down)."""
+        if not self.edit_pending:
+            return None
+        version = bump_content_version()
+        self.edit_pending = False
+        logger.warning("Page cache answers again: started a new content version")
+        return version
+
+    def reset(self):
+        self.until = 0.0
+        self.edit_pending = False
+
+
+OUTAGE = CacheOutage()
 
 
 def is_cacheable_request(request) -> bool:
@@ -345,14 +400,14 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_cacheable_request(request):
+        if not is_cacheable_request(request) or OUTAGE.active():
             return self.get_response(request)
         try:
-            version = current_version()
-        except CACHE_ERRORS:
+            version = OUTAGE.recover() or current_version()
+        except CACHE_ERRORS as error:
             # A cache that is down (Redis restarting, a full disk) slows pages; it must not
             # break them.
-            logger.exception("Page cache unavailable; serving without it")
+            OUTAGE.begin(error)
             return self.get_response(request)
         token = _request_version.set(version)
         try:
@@ -367,8 +422,8 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         try:
             entry = cache.get(key)
-        except CACHE_ERRORS:
-            logger.exception("Page cache unavailable; serving without it")
+        except CACHE_ERRORS as error:
+            OUTAGE.begin(error)
             return self.get_response(request)
         if entry is not None:
             content, status, headers = entry
@@ -383,8 +438,8 @@ class PublicPageCacheMiddleware:
                 entry = (response.content, response.status_code, dict(response.headers))
                 try:
                     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-                except CACHE_ERRORS:
-                    logger.exception("Page cache unavailable; page not stored")
+                except CACHE_ERRORS as error:
+                    OUTAGE.begin(error)
             response[CACHE_STATUS_HEADER] = "miss"
         answer = get_conditional_response(
             request,

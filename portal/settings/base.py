@@ -2,10 +2,21 @@
 
 from pathlib import Path
 
-from .env import env_bool, env_cache, env_database, env_int, env_list, env_rate, env_str
+from .env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_path,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
+# The server's own files: the SQLite database, collected static files, the content-version file.
+# Each server of a cluster (or each test copy) can have its own.
+VAR_DIR = env_path("PORTAL_VAR_DIR", BASE_DIR / "var")
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -156,6 +167,8 @@ CACHES = {
 # visible at once; the timeout only bounds how long unused entries linger.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("CACHE_SECONDS", 600, minimum=0)
+# After a cache error, each process serves pages without the cache for this long, then tries again.
+PAGE_CACHE_RETRY_SECONDS = 5
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/accounts/", "/healthz", "/packs/", "/preview/", "/static/"]
 PAGE_CACHE_VERSION_STORE = "auto"  # "file" for a per-process cache, "cache" for a shared one
 # Beside an SQLite database, so every site on a machine pairs its version with its own data.

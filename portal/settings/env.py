@@ -84,6 +84,17 @@ def env_rate(name, default):
     return count, length * _UNIT_SECONDS[match[3].lower()]
 
 
+def env_path(name, default):
+    """An absolute directory path (a relative one would depend on where the server starts)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return Path(default)
+    path = Path(raw)
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name} must be an absolute path, got {raw!r}.")
+    return path
+
+
 def sqlite_database(path):
     """An SQLite configuration tuned for a small site with concurrent admin writes.
 
@@ -127,6 +138,9 @@ def env_database(name, default_sqlite_path):
         if not dbname:
             raise ImproperlyConfigured(f"{name} must name a database, got {raw!r}.")
         options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        # libpq waits for ever on a server that does not answer (a host that is down drops the
+        # packets): a request, and /healthz, must fail in seconds instead.
+        options.setdefault("connect_timeout", "5")
         config = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": dbname,
@@ -148,7 +162,7 @@ def env_cache(name, default="locmem://", *, max_entries=2000):
     """CACHE_URL: locmem:// (default), redis://host:port/db, or dummy:// to switch caching off.
 
     The local-memory cache keeps at most ``max_entries`` entries per process (the least recently
-    used go first); a Redis server bounds itself with ``maxmemory`` (deploy/redis.conf).
+    used go first); a Redis server bounds itself with ``maxmemory`` (deploy/redis/portal.conf).
     """
     raw = os.environ.get(name) or default
     scheme = urlsplit(raw).scheme.lower()
@@ -159,7 +173,13 @@ def env_cache(name, default="locmem://", *, max_entries=2000):
             "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": raw,
+            # A cache that does not answer must cost a page a moment, not redis-py's default
+            # 5 s (portal/caching.py then serves without it for a while).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(

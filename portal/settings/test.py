@@ -1,12 +1,17 @@
 """Fast, isolated settings for the test suite."""
 
 from .base import *  # noqa: F403
-from .env import env_str
+from .env import env_cache, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "test-only-insecure-key")
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# `make test-redis` runs the cache tests again against a real Redis: TEST_CACHE_URL=redis://...
+CACHES = {
+    "default": env_cache("TEST_CACHE_URL")
+    if env_str("TEST_CACHE_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -15,7 +15,7 @@ from portal.settings.env import env_cache
 pytestmark = pytest.mark.django_db
 
 DOCUMENT = "/documents/police/"
-REDIS_CONF = Path(settings.BASE_DIR) / "deploy" / "redis.conf"
+REDIS_CONF = Path(settings.BASE_DIR) / "deploy" / "redis" / "portal.conf"
 
 
 def redis_directives():
