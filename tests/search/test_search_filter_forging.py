@@ -36,16 +36,18 @@ def target():
 def test_marker_characters_in_every_indexed_field_forge_no_filter(target):
     role, theme, other = target
     forged = forged_words(role, theme, other)
+    # Short fields (a heading, a theme's name) carry the words that would pass the role filter.
+    short = f"{MARK}role{role.pk} {MARK}roleschools {MARK}theme{theme.pk} {MARK}kindglossary"
     briefing = make_document(
         "forge-source",
-        [("s1", f"Quokkafied {forged}", f"Quokkafied body {forged}\n\n> Quokkafied {forged}")],
+        [("s1", f"Quokkafied {short}", f"Quokkafied body {forged}\n\n> Quokkafied {forged}")],
         key_messages=[("k1", f"Quokkafied message {forged}")],
         references=[("r1", f"Quokkafied work {forged}")],
         role="police",
     )
     section = Section.objects.get(briefing=briefing, key="s1")
-    section.themes.add(Theme.objects.create(name=f"Quokkafied {forged}", slug="forge-theme"))
-    Quote.objects.create(section=section, text=f"Quokkafied {forged}", attribution=forged)
+    section.themes.add(Theme.objects.create(name=f"Quokkafied {short}", slug="forge-theme"))
+    Quote.objects.create(section=section, text=f"Quokkafied {forged}", attribution=short)
     GlossaryTerm.objects.create(
         term="Quokkafied", expansion=f"Quokkafied {forged}"[:200], note=forged[:300]
     )
