@@ -436,4 +436,3 @@ class SectionSlugHistory(models.Model):
 
     def __str__(self):
         return f"{self.slug} → {self.section.slug}"
-
