@@ -19,9 +19,9 @@ from django.apps import apps as global_apps
 from django.db import connections, transaction
 from django.utils.text import slugify
 
-from . import backends
-from .backends import FACET_DOCUMENT, FACET_EVERY_ROLE, FACET_KIND, FACET_ROLE, FACET_THEME
+from .engines import backend_for
 from .query import clean_text
+from .schema import FACET_DOCUMENT, FACET_EVERY_ROLE, FACET_ROLE, FACET_THEME, kind_word
 
 BLOCK_TAGS = {
     "p",
@@ -141,7 +141,7 @@ def _shorten(text: str, limit: int = 90) -> str:
 def facet_tokens(kind: str, briefing_id=None, roles=(), themes=()) -> str:
     """The row's filter values as index words (see SQLiteBackend.filtering), so a filtered search
     is an intersection inside the full-text index rather than a check of every match."""
-    tokens = [f"{FACET_KIND}{kind.replace('-', '')}"]
+    tokens = [kind_word(kind)]
     if briefing_id is None:
         tokens.append(FACET_EVERY_ROLE)  # a glossary term is for every role
     else:
@@ -370,7 +370,7 @@ def sync(docs: list[Doc], scope, apps=global_apps) -> int:
             entries.objects.bulk_create(create, batch_size=BATCH)
         if update:
             entries.objects.bulk_update(update, names, batch_size=BATCH)
-        backends.backend_for(scope.db).add_words(create + update)
+        backend_for(scope.db).add_words(create + update)
     return len(create) + len(update) + len(existing)
 
 
@@ -424,7 +424,7 @@ def all_docs(apps=global_apps):
 def rebuild(apps=global_apps, using="default") -> int:
     """Empty the index and fill it again from the content; returns the number of rows."""
     entries = entry_model(apps)
-    backend = backends.backend_for(using)
+    backend = backend_for(using)
     count = 0
     with transaction.atomic(using=using):
         backend.ensure(backend.execute)

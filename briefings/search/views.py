@@ -3,8 +3,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .backends import Filters
 from .forms import SearchForm
+from .results import Filters
 from .service import Params, search
 
 

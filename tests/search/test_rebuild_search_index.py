@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from briefings.models import GlossaryTerm, KeyMessage, SearchEntry, Section
 from briefings.search import index
-from briefings.search.backends import backend_for
+from briefings.search.engines import backend_for
 from briefings.search.query import vocabulary_words
 from tests.support.search import outcome_of
 

@@ -16,7 +16,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from briefings.models import SearchEntry
-from briefings.search.backends import Filters
+from briefings.search.results import Filters
 from briefings.search.service import Params, search
 from briefings.search.views import search_page
 
