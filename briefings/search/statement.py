@@ -15,13 +15,14 @@ reading order, so the same content always comes back in the same order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefings.models import Status
 
 from .query import Query
 from .results import FACET_OPTIONS, FACETS, Filters
 from .schema import Tables
-from .sql import Sql, join, sql, value
+from .sql import Sql, as_sql, join, sql, value
 
 # A prior per kind of result, multiplied into the score: a reference or glossary entry is short,
 # so length normalisation alone would let it outrank the passage that discusses the subject.
@@ -57,17 +58,17 @@ COLUMNS = {
 }
 
 
-def columns(**values) -> Sql:
-    """The branch columns, each given one as SQL (an Sql or SQL text) and the rest NULL."""
+@lru_cache(maxsize=64)
+def columns(**values: str) -> Sql:
+    """The branch columns, each given one as SQL text (no parameters) and the rest NULL."""
     unknown = set(values) - set(COLUMNS)
     if unknown:
         raise ValueError(f"unknown columns {unknown}")
-    return join(
-        ", ",
-        [
-            sql(f"CAST({{v}} AS {kind}) AS {name}", v=values.get(name, "NULL"))
+    return as_sql(
+        ", ".join(
+            f"CAST({values.get(name, 'NULL')} AS {kind}) AS {name}"
             for name, kind in COLUMNS.items()
-        ],
+        )
     )
 
 
@@ -99,18 +100,14 @@ class MatchSet:
 
     filters: tuple[tuple[str, str], ...]
     ranked: bool
+    name: str  # the step that holds its rows; the two below hold its count and strong rows
+    count_name: str
+    strong_name: str
 
-    @property
-    def name(self) -> str:
-        return "matches" + "".join(f"_{name}" for name, _ in self.filters)
-
-    @property
-    def count_name(self) -> str:
-        return f"{self.name}_count"
-
-    @property
-    def strong_name(self) -> str:
-        return f"{self.name}_strong"
+    @classmethod
+    def under(cls, filters: tuple[tuple[str, str], ...], ranked: bool) -> MatchSet:
+        name = "matches" + "".join(f"_{facet}" for facet, _ in filters)
+        return cls(filters, ranked, name, f"{name}_count", f"{name}_strong")
 
 
 def match_sets(filters: Filters) -> dict[str | None, MatchSet]:
@@ -121,7 +118,7 @@ def match_sets(filters: Filters) -> dict[str | None, MatchSet]:
     sets = {}
     for skip in (*FACETS, None):
         chosen = tuple((name, v) for name, v in active.items() if name != skip)
-        sets[skip] = MatchSet(chosen, ranked=chosen == everything)
+        sets[skip] = MatchSet.under(chosen, ranked=chosen == everything)
     return sets
 
 
@@ -134,7 +131,8 @@ class SearchStatement:
         self.strong = value(engine.strong(query))
         self.marking = value(engine.compile(query.marking()))
         self.clauses = [value(engine.compile(Query(must=(clause,)))) for clause in coverage]
-        self.now = engine.connection.ops.adapt_datetimefield_value(now)
+        self.visible = self._visible(engine.connection.ops.adapt_datetimefield_value(now))
+        self.coverage = self._coverage()
         self.document = filters.document
         self.sets = match_sets(filters)
 
@@ -159,7 +157,8 @@ class SearchStatement:
 
     # --- reading the matches ---------------------------------------------------------------
 
-    def visible(self) -> Sql:
+    @staticmethod
+    def _visible(now) -> Sql:
         """Row e may be shown, judged from the live rows exactly as BriefingQuerySet.published()
         and SectionQuerySet.published() judge (tests/search/test_search_view.py holds the two
         together). The joins cost one index lookup per row read."""
@@ -170,10 +169,10 @@ class SearchStatement:
             "AND (e.section_id IS NULL OR (vs.status = {published} "
             "AND (vs.parent_id IS NULL OR vp.status = {published})))",
             published=published,
-            now=value(self.now),
+            now=value(now),
         )
 
-    def coverage(self) -> Sql:
+    def _coverage(self) -> Sql:
         """How many of the coverage clauses row e matches (0 without any)."""
         if not self.clauses:
             return Sql("0")
@@ -197,12 +196,12 @@ class SearchStatement:
             "WHERE {condition} AND {visible} AND {rows}{also}",
             score=scan.score if s.ranked else "0",
             prior=PRIOR,
-            coverage=self.coverage() if s.ranked else "0",
+            coverage=self.coverage if s.ranked else "0",
             source=scan.source,
             briefing=self.t.briefing,
             section=self.t.section,
             condition=scan.condition,
-            visible=self.visible(),
+            visible=self.visible,
             rows=filtering.rows,
             also=sql(" AND {c}", c=also) if also else "",
         )

@@ -43,6 +43,7 @@ from .base import SearchBackend, each_word_is_safe
 # bm25() weights per column: a heading says what a section is about; a key message is the
 # document's own summary; references and themes are the weakest evidence; filter values none.
 WEIGHTS = (8.0, 4.0, 1.0, 0.4, 0.0)
+BM25 = Sql(f"bm25({FTS}, {', '.join(str(w) for w in WEIGHTS)})")
 SNIPPET_TOKENS = 28
 # The last word of a search is also a prefix, so nearly every search has one. Without an index
 # for its length FTS5 merges the lists of every word it begins, on every lookup: with these,
@@ -247,7 +248,6 @@ class SQLiteBackend(SearchBackend):
         )
 
     def scan(self, expression, gate, filtering):
-        weights = ", ".join(str(w) for w in WEIGHTS)
         # CROSS JOIN fixes the join order: the full-text match drives, one row lookup per match.
         # The gate goes inside the MATCH: as a condition beside it, SQLite would still have
         # FTS5 read the whole match first. '""' is the empty phrase, which matches nothing.
@@ -261,7 +261,7 @@ class SQLiteBackend(SearchBackend):
                 expression=expression,
                 narrow=filtering.match,
             ),
-            score=Sql(f"bm25({FTS}, {weights})"),
+            score=BM25,
         )
 
     def filtering(self, t, active):
