@@ -21,7 +21,14 @@ from django.utils.text import slugify
 
 from .engines import backend_for
 from .query import clean_text
-from .schema import FACET_DOCUMENT, FACET_EVERY_ROLE, FACET_ROLE, FACET_THEME, kind_word
+from .schema import (
+    FACET_DOCUMENT,
+    FACET_EVERY_ROLE,
+    FACET_ROLE,
+    FACET_THEME,
+    TEXT_COLUMNS,
+    kind_word,
+)
 
 BLOCK_TAGS = {
     "p",
@@ -341,20 +348,32 @@ def _row(entries, doc: Doc, names: list[str]):
     return entries(**{name: values[name] for name in ("kind", "object_id", "part", *names)})
 
 
+def texts(row) -> tuple[str, ...]:
+    """The indexed texts of a row or a Doc, strongest first."""
+    return tuple(getattr(row, column) for column in TEXT_COLUMNS)
+
+
 def sync(docs: list[Doc], scope, apps=global_apps) -> int:
     """Make the rows in `scope` (a SearchEntry queryset) exactly `docs`; return rows written.
 
     Unchanged rows are left alone, so re-saving content without changing its text costs one read.
+    The spelling vocabulary follows in the same transaction: the words of rows created and of
+    texts changed here, those of rows deleted by signals.entry_deleted (the database itself, on
+    engines that can).
     """
     entries = entry_model(apps)
     existing = {(e.kind, e.object_id, e.part): e for e in scope}
-    create, update = [], []
+    create, update, before, after = [], [], [], []
     names = _fields(entries)
     for doc in docs:
         entry = existing.pop(doc.identity, None)
         if entry is None:
             create.append(_row(entries, doc, names))
+            after.append(texts(doc))
             continue
+        if texts(entry) != texts(doc):
+            before.append(texts(entry))
+            after.append(texts(doc))
         changed = False
         for name in names:
             value = getattr(doc, name)
@@ -370,7 +389,7 @@ def sync(docs: list[Doc], scope, apps=global_apps) -> int:
             entries.objects.bulk_create(create, batch_size=BATCH)
         if update:
             entries.objects.bulk_update(update, names, batch_size=BATCH)
-        backend_for(scope.db).add_words(create + update)
+        backend_for(scope.db).words_changed(before, after)
     return len(create) + len(update) + len(existing)
 
 
@@ -422,12 +441,16 @@ def all_docs(apps=global_apps):
 
 
 def rebuild(apps=global_apps, using="default") -> int:
-    """Empty the index and fill it again from the content; returns the number of rows."""
+    """Empty the index and fill it again from the content; returns the number of rows.
+
+    A bulk write: the engine counts the spelling vocabulary once, at the end (refill), rather
+    than as each batch of rows is written."""
     entries = entry_model(apps)
     backend = backend_for(using)
     count = 0
     with transaction.atomic(using=using):
         backend.ensure(backend.execute)
+        backend.bulk_write(True)
         # One statement, not Model.delete(): with post_delete receivers connected for every
         # model (the page cache's), Django would load each row first.
         table = connections[using].ops.quote_name(entries._meta.db_table)
@@ -443,4 +466,5 @@ def rebuild(apps=global_apps, using="default") -> int:
             entries.objects.bulk_create(batch)
             count += len(batch)
         backend.refill(backend.execute)
+        backend.bulk_write(False)
     return count

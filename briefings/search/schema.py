@@ -25,6 +25,9 @@ TEXT_COLUMNS = ("heading", "summary", "body", "extra")
 FACETS_COLUMN = "facets"
 # The spelling vocabulary: each word of the rows as written, with how many rows hold it.
 VOCABULARY = f"{ENTRY}_vocabulary"
+# A transaction-local setting under which a bulk write (index.rebuild) leaves the vocabulary to
+# be counted once at its end, rather than statement by statement (PostgreSQL's triggers).
+BULK_WRITE_SETTING = "briefings.search_bulk_write"
 
 # --- SQLite: an FTS5 table over the rows, kept in step by triggers ----------------------------
 
@@ -33,6 +36,11 @@ FTS_COLUMNS = (*TEXT_COLUMNS, FACETS_COLUMN)
 FTS_TRIGGERS = tuple(f"{FTS}_{action}" for action in ("insert", "delete", "update"))
 # Visibility is checked per match against the section row (see engines/sqlite.py).
 SECTION_VISIBILITY_INDEX = "briefings_section_search_visibility"
+# The texts of index rows deleted, written by a trigger and read by signals.entry_deleted,
+# which takes their words out of the vocabulary: only the database knows which rows a delete
+# (a cascade, say) really removed, and SQLite has no tokenizer a trigger could call.
+DELETED_TEXTS = f"{VOCABULARY}_deleted"
+DELETED_TEXTS_TRIGGER = f"{DELETED_TEXTS}_insert"
 # Before migration 0007 the vocabulary was an fts5vocab view of this unstemmed table.
 LEGACY_WORDS = f"{ENTRY}_words"
 LEGACY_TRIGGERS = tuple(f"{LEGACY_WORDS}_{action}" for action in ("insert", "delete", "update"))
@@ -41,6 +49,21 @@ LEGACY_TRIGGERS = tuple(f"{LEGACY_WORDS}_{action}" for action in ("insert", "del
 
 VECTOR = "search_vector"
 VECTOR_INDEX = f"{ENTRY}_vector"
+# The heading and key message alone, for the strong rows (a stored generated column), and the
+# filter words, for the filters (an expression index): engines/postgres_structures.py.
+STRONG_VECTOR = "search_strong"
+STRONG_INDEX = f"{ENTRY}_strong"
+FILTERS_INDEX = f"{ENTRY}_filters"
+# Partial indexes of the documents and sections that may not be shown: few, so a search finds
+# them without reading every document and section.
+HIDDEN_BRIEFINGS_INDEX = "briefings_briefing_search_hidden"
+HIDDEN_SECTIONS_INDEX = "briefings_section_search_hidden"
+# The vocabulary is counted per statement, by one trigger per kind of write (a trigger with
+# transition tables serves one event) running one function.
+VOCABULARY_FUNCTION = f"{VOCABULARY}_count"
+VOCABULARY_TRIGGERS = tuple(f"{VOCABULARY}_{event}" for event in ("insert", "update", "delete"))
+# Before migration 0009 a row-level trigger upserted each word of each row written.
+LEGACY_VOCABULARY_TRIGGER = f"{VOCABULARY}_add"
 
 # --- filter words -----------------------------------------------------------------------------
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefings.models import Status
-
 from .query import Query
 from .results import FACET_OPTIONS, FACETS, Filters
 from .schema import Tables
@@ -95,6 +93,16 @@ class Scan:
 
 
 @dataclass(frozen=True)
+class Visibility:
+    """How a read keeps only the rows that may be shown: steps the statement computes once
+    (name, SQL), joins after the read's source, and a condition on row e and those joins."""
+
+    steps: tuple[tuple[str, Sql], ...]
+    joins: Sql
+    condition: Sql
+
+
+@dataclass(frozen=True)
 class MatchSet:
     """The matches under one combination of filters; only the page's set is ranked."""
 
@@ -129,15 +137,17 @@ class SearchStatement:
         self.cap = cap
         self.match = value(engine.compile(query))
         self.strong = value(engine.strong(query))
+        self.exclusions = bool(query.must_not)
         self.marking = value(engine.compile(query.marking()))
         self.clauses = [value(engine.compile(Query(must=(clause,)))) for clause in coverage]
-        self.visible = self._visible(engine.connection.ops.adapt_datetimefield_value(now))
+        self.visibility = engine.visibility(engine.connection.ops.adapt_datetimefield_value(now))
         self.coverage = self._coverage()
         self.document = filters.document
         self.sets = match_sets(filters)
 
     def sql(self, offset: int, limit: int) -> Sql:
-        steps = [step for s in dict.fromkeys(self.sets.values()) for step in self.set_steps(s)]
+        steps = list(self.visibility.steps)
+        steps += [step for s in dict.fromkeys(self.sets.values()) for step in self.set_steps(s)]
         steps.append(("page", self.page(offset, limit)))
         branches = [
             self.sizes(),
@@ -157,21 +167,6 @@ class SearchStatement:
 
     # --- reading the matches ---------------------------------------------------------------
 
-    @staticmethod
-    def _visible(now) -> Sql:
-        """Row e may be shown, judged from the live rows exactly as BriefingQuerySet.published()
-        and SectionQuerySet.published() judge (tests/search/test_search_view.py holds the two
-        together). The joins cost one index lookup per row read."""
-        published = value(str(Status.PUBLISHED))
-        return sql(
-            "(e.briefing_id IS NULL OR (vb.status = {published} "
-            "AND (vb.publish_from IS NULL OR vb.publish_from <= {now}))) "
-            "AND (e.section_id IS NULL OR (vs.status = {published} "
-            "AND (vs.parent_id IS NULL OR vp.status = {published})))",
-            published=published,
-            now=value(now),
-        )
-
     def _coverage(self) -> Sql:
         """How many of the coverage clauses row e matches (0 without any)."""
         if not self.clauses:
@@ -181,27 +176,29 @@ class SearchStatement:
         ]
         return sql("({sum})", sum=join(" + ", ones))
 
-    def read(self, expression: Sql, gate: Sql, s: MatchSet, filtering: Filtering, also="") -> Sql:
-        """The rows matching the expression under the set's filters that may be shown, with
-        their score: read only when the condition `gate` holds. A set that is only counted skips
-        the ranking (bm25() reads every row holding each word to weigh it; coverage reads each
-        clause's matches)."""
-        scan = self.engine.scan(expression, gate, filtering)
+    def read(self, s: MatchSet, filtering: Filtering, gate: Sql, strong=False, also="") -> Sql:
+        """The rows matching the words (or the strong rows) under the set's filters that may be
+        shown, with their score: read only when the condition `gate` holds. A set that is only
+        counted skips the ranking (bm25() reads every row holding each word to weigh it;
+        coverage reads each clause's matches)."""
+        if strong:
+            scan = self.engine.strong_scan(
+                self.match, self.strong, gate, filtering, self.exclusions
+            )
+        else:
+            scan = self.engine.scan(self.match, gate, filtering)
+        scored = s.ranked and not self.engine.scores_after_cut
         return sql(
             "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position, "
-            "{score} * {prior} AS score, {coverage} AS coverage FROM {source} "
-            "LEFT JOIN {briefing} vb ON vb.id = e.briefing_id "
-            "LEFT JOIN {section} vs ON vs.id = e.section_id "
-            "LEFT JOIN {section} vp ON vp.id = vs.parent_id "
+            "{score} * {prior} AS score, {coverage} AS coverage FROM {source}{joins} "
             "WHERE {condition} AND {visible} AND {rows}{also}",
-            score=scan.score if s.ranked else "0",
+            score=scan.score if scored else "0",
             prior=PRIOR,
-            coverage=self.coverage if s.ranked else "0",
+            coverage=self.coverage if scored else "0",
             source=scan.source,
-            briefing=self.t.briefing,
-            section=self.t.section,
+            joins=self.visibility.joins,
             condition=scan.condition,
-            visible=self.visible,
+            visible=self.visibility.condition,
             rows=filtering.rows,
             also=sql(" AND {c}", c=also) if also else "",
         )
@@ -219,28 +216,45 @@ class SearchStatement:
         keep = self.cap + 1
         count = f"(SELECT n FROM {s.count_name})"
         small, large = Sql(f"{count} <= {self.cap}"), Sql(f"{count} > {self.cap}")
-        order = self.engine.read_order
+        order = f" ORDER BY {self.engine.read_order}" if self.engine.read_order else ""
         strong = sql(
-            "{read} ORDER BY {order} LIMIT {keep}",
-            read=self.read(self.strong, large, s, filtering),
+            "{read}{order} LIMIT {keep}",
+            read=self.read(s, filtering, large, strong=True),
             order=order,
             keep=keep,
         )
         not_strong = Sql(f"e.id NOT IN (SELECT s.id FROM {s.strong_name} s)")
         rows = sql(
             "SELECT * FROM ({whole} UNION ALL SELECT * FROM {strong} "
-            "UNION ALL SELECT * FROM ({rest} ORDER BY {order}) w) s LIMIT {keep}",
-            whole=self.read(self.match, small, s, filtering),
+            "UNION ALL SELECT * FROM ({rest}{order} LIMIT {keep}) w) s LIMIT {keep}",
+            whole=self.read(s, filtering, small),
             strong=s.strong_name,
-            rest=self.read(self.match, large, s, filtering, also=not_strong),
+            rest=self.read(s, filtering, large, also=not_strong),
             order=order,
             keep=keep,
         )
+        if s.ranked and self.engine.scores_after_cut:
+            rows = self.scored(rows)
         return [
             (s.count_name, self.engine.count(self.match, filtering, keep)),
             (s.strong_name, strong),
             (s.name, rows),
         ]
+
+    def scored(self, rows: Sql) -> Sql:
+        """The rows of a set, scored once cut (engines whose score is costly per row, and whose
+        database would score every match before cutting them)."""
+        source, score = self.engine.score_after_cut(self.match)
+        return sql(
+            "SELECT c.id, c.kind, c.briefing_id, c.section_id, c.object_id, c.position, "
+            "{score} * {prior} AS score, {coverage} AS coverage "
+            "FROM ({rows}) c JOIN {source} ON e.id = c.id",
+            score=score,
+            prior=PRIOR,
+            coverage=self.coverage,
+            rows=rows,
+            source=source,
+        )
 
     def page(self, offset: int, limit: int) -> Sql:
         """The page's rows, best first; never past the limit (the row read beyond it only tells

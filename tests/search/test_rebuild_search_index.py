@@ -59,7 +59,7 @@ def test_it_restores_full_text_structures_that_went_missing():
         backend.execute("DROP TRIGGER briefings_searchentry_fts_insert")
     else:
         backend.execute(
-            "DROP TRIGGER briefings_searchentry_vocabulary_add ON briefings_searchentry"
+            "DROP TRIGGER briefings_searchentry_vocabulary_delete ON briefings_searchentry"
         )
     assert backend.missing() != []
     rebuild()

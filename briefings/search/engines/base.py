@@ -13,11 +13,21 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from briefings.models import SearchEntry, Status
+
 from ..query import Query
 from ..results import Filters, RawResult, read_rows
-from ..schema import MODELS, Tables
+from ..schema import (
+    FACET_DOCUMENT,
+    FACET_EVERY_ROLE,
+    FACET_ROLE,
+    FACET_THEME,
+    MODELS,
+    Tables,
+    kind_word,
+)
 from ..sql import Sql, join, sql, value
-from ..statement import EVERY_ROW, Filtering, Scan, SearchStatement
+from ..statement import EVERY_ROW, Filtering, Scan, SearchStatement, Visibility
 
 
 def each_word_is_safe(words) -> bool:
@@ -27,8 +37,11 @@ def each_word_is_safe(words) -> bool:
 
 class SearchBackend:
     vendor = ""
-    # The order a cut read goes in: the rows' ids.
-    read_order = "e.id"
+    # The order a cut read goes in (an ORDER BY), or None for the order the engine's scan of
+    # the match gives.
+    read_order: str | None = "e.id"
+    # Whether the page's set is scored once it is cut (score_after_cut), rather than as read.
+    scores_after_cut = False
 
     def __init__(self, alias="default"):
         self.alias = alias
@@ -65,9 +78,18 @@ class SearchBackend:
 
     # --- the spelling vocabulary -------------------------------------------------------------
 
-    def add_words(self, entries):
-        """Count the words of index rows just written into the spelling vocabulary, where the
+    def words_changed(self, removed, added):
+        """Keep the vocabulary in step with rows just written, where the database does not do
+        it itself: `removed` holds the texts (TEXT_COLUMNS) of rows deleted or as they were
+        before a change, `added` those of rows inserted or as they are after one."""
+
+    def rows_deleted(self):
+        """After index rows were deleted: take their words out of the vocabulary, where the
         database does not do it itself."""
+
+    def bulk_write(self, on: bool):
+        """Around a bulk write that ends with refill(): whether the database may leave the
+        vocabulary alone until then."""
 
     def word_counts(self, words) -> dict[str, int]:  # pragma: no cover - abstract
         """Those of the words that the index holds, with how many rows hold each."""
@@ -109,6 +131,42 @@ class SearchBackend:
     def hits(self, columns: Sql, joins: Sql, marking: Sql) -> Sql:  # pragma: no cover
         """SELECT the columns FROM page p and the joins, with what highlights() needs."""
         raise NotImplementedError
+
+    def score_after_cut(self, expression: Sql) -> tuple[Sql, Sql]:  # pragma: no cover
+        """For scores_after_cut: the index rows as e (and what the score needs), to join to the
+        set's rows by id; and the score."""
+        raise NotImplementedError
+
+    def strong_scan(
+        self, expression: Sql, strong: Sql, gate: Sql, filtering: Filtering, exclusions=False
+    ) -> Scan:
+        """The read of the strong rows (the query has `exclusions` or not): by default the scan
+        of the strong expression."""
+        return self.scan(strong, gate, filtering)
+
+    def visibility(self, now) -> Visibility:
+        """Row e may be shown, judged from the live rows exactly as BriefingQuerySet.published()
+        and SectionQuerySet.published() judge (tests/search/test_search_view.py holds the two
+        together). By default joins to the document, the section and its parent: one index
+        lookup each per row read."""
+        t = self.tables
+        published = value(str(Status.PUBLISHED))
+        return Visibility(
+            steps=(),
+            joins=Sql(
+                f" LEFT JOIN {t.briefing} vb ON vb.id = e.briefing_id"
+                f" LEFT JOIN {t.section} vs ON vs.id = e.section_id"
+                f" LEFT JOIN {t.section} vp ON vp.id = vs.parent_id"
+            ),
+            condition=sql(
+                "(e.briefing_id IS NULL OR (vb.status = {published} "
+                "AND (vb.publish_from IS NULL OR vb.publish_from <= {now}))) "
+                "AND (e.section_id IS NULL OR (vs.status = {published} "
+                "AND (vs.parent_id IS NULL OR vp.status = {published})))",
+                published=published,
+                now=value(now),
+            ),
+        )
 
     def filtering(self, t: Tables, active: dict[str, str]) -> Filtering:
         """The filters as a condition on row e. An engine whose full-text index holds the filter
@@ -177,6 +235,36 @@ class SearchBackend:
         with self.connection.cursor() as cursor:
             cursor.execute(statement.text, statement.params)
             return cursor.fetchall()
+
+
+def filter_words(t: Tables, active: dict[str, str]) -> list[list[Sql]]:
+    """The filters as filter words (SearchEntry.facets): for each filter, the words of which a
+    row must hold one, each an SQL expression giving the word. A value becomes a word from the
+    row it names, in SQL; an unknown value gives id 0 (or kind 0), which no row holds."""
+
+    def word_of(prefix: str, table: str, slug: str) -> Sql:
+        return sql(
+            "'{prefix}' || COALESCE((SELECT x.id FROM {table} x WHERE x.slug = {slug}), 0)",
+            prefix=prefix,
+            table=table,
+            slug=value(slug),
+        )
+
+    words = []
+    for name, chosen in active.items():
+        if name == "kind":
+            known = chosen in SearchEntry.Kind.values
+            words.append([Sql(f"'{kind_word(chosen if known else '0')}'")])
+        elif name == "document":
+            words.append([word_of(FACET_DOCUMENT, t.briefing, chosen)])
+        elif name == "role":
+            # Glossary terms belong to no document, so they are for every role.
+            words.append([word_of(FACET_ROLE, t.role, chosen), Sql(f"'{FACET_EVERY_ROLE}'")])
+        elif name == "theme":
+            words.append([word_of(FACET_THEME, t.theme, chosen)])
+        else:
+            raise ValueError(name)
+    return words
 
 
 # Each filter as a condition on row e, checked on the content tables; {v} is the chosen value.

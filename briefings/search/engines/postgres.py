@@ -1,74 +1,50 @@
-"""PostgreSQL full-text search: a generated, weighted tsvector with a GIN index.
+"""PostgreSQL full-text search (docs/search.md: ranking on PostgreSQL).
 
-- The vector is a stored generated column, so PostgreSQL recomputes it in the statement that
-  writes the row: it cannot fall out of step with the text.
-- Weights: heading A, key message B, body C, references and themes D; ranked with ts_rank_cd()
-  (cover density, so words close together count for more), negated so that lower is better.
-- The query is a tsquery built from the parsed tree, every word a quoted lexeme, passed as one
+- The match is a tsquery built from the parsed tree, every word a quoted lexeme, passed as one
   parameter to to_tsquery(): websearch-style semantics without handing user text to a parser.
-- A vocabulary table, filled by a trigger with the unstemmed words of each row, feeds
-  "Did you mean" (ts_stat() would read every vector on each suggestion).
+- Ranked with ts_rank_cd() over the weighted vector (heading A, key message B, body C,
+  references and themes D; cover density, so words close together count for more), negated so
+  that lower is better, and only once the page's set is cut: at most the exact limit + 1 rows.
+- Filters are filter words, intersected through their own GIN index; strong rows come from a
+  GIN index of the heading and key message alone; the documents and sections that may not be
+  shown are few, found through partial indexes and checked as small hashed sets rather than by
+  joining each match to its document, section and parent.
+- The structures are in postgres_structures.py; the spelling vocabulary is a table kept exact
+  per statement by triggers (ts_stat() would read every vector on each suggestion).
 """
 
 from __future__ import annotations
 
 from ..query import AllOf, AnyOf, Phrase, Query, Term
 from ..results import MARK_END, MARK_START
-from ..schema import ENTRY, TEXT_COLUMNS, VECTOR, VECTOR_INDEX, VOCABULARY
-from ..sql import Sql, sql
-from ..statement import Scan
-from .base import SearchBackend, each_word_is_safe
+from ..schema import (
+    BULK_WRITE_SETTING,
+    ENTRY,
+    FACETS_COLUMN,
+    STRONG_VECTOR,
+    VECTOR,
+    VOCABULARY,
+    VOCABULARY_TRIGGERS,
+)
+from ..sql import Sql, join, sql, value
+from ..statement import Filtering, Scan, Visibility
+from .base import SearchBackend, each_word_is_safe, filter_words
+from .postgres_structures import (
+    CONFIG,
+    FILTERS_INDEX,
+    INDEXES,
+    PUBLISHED,
+    REFILL,
+    UNDO,
+    ddl,
+    filter_vector,
+)
 
-CONFIG = "english"
 # ts_rank_cd() weights in the order {D, C, B, A}: the same proportions as the FTS5 bm25 weights.
 WEIGHTS = "{0.05, 0.125, 0.5, 1.0}"
 # 1: divide the rank by 1 + log(length), so a long section does not win on bulk alone.
 NORMALISATION = 1
-TRIGGER = f"{VOCABULARY}_add"
-ALL_TEXT = ", ".join(TEXT_COLUMNS)
-
-# Idempotent: safe to run again to restore anything that went missing.
-DDL = [
-    f"""ALTER TABLE {ENTRY} ADD COLUMN IF NOT EXISTS {VECTOR} tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('{CONFIG}'::regconfig, heading), 'A')
-        || setweight(to_tsvector('{CONFIG}'::regconfig, summary), 'B')
-        || setweight(to_tsvector('{CONFIG}'::regconfig, body), 'C')
-        || setweight(to_tsvector('{CONFIG}'::regconfig, extra), 'D')
-    ) STORED""",
-    f"CREATE INDEX IF NOT EXISTS {VECTOR_INDEX} ON {ENTRY} USING GIN ({VECTOR})",
-    # n: how many rows have held the word (an approximation: never decremented until a rebuild),
-    # to prefer the commoner of two equally near spellings.
-    f"CREATE TABLE IF NOT EXISTS {VOCABULARY} (word text PRIMARY KEY, n integer DEFAULT 1)",
-    f"""CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO {VOCABULARY} (word)
-        SELECT DISTINCT lexeme FROM unnest(to_tsvector('simple'::regconfig,
-            concat_ws(' ', NEW.heading, NEW.summary, NEW.body, NEW.extra)))
-        WHERE length(lexeme) <= 60
-        ON CONFLICT (word) DO UPDATE SET n = {VOCABULARY}.n + 1;
-        RETURN NULL;
-    END
-    $$""",
-    f"DROP TRIGGER IF EXISTS {TRIGGER} ON {ENTRY}",
-    f"""CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OF {ALL_TEXT}
-        ON {ENTRY} FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()""",
-]
-
-REFILL = [
-    f"DELETE FROM {VOCABULARY}",
-    f"""INSERT INTO {VOCABULARY} (word, n)
-        SELECT lexeme, count(*) FROM {ENTRY}, unnest(to_tsvector('simple'::regconfig,
-            concat_ws(' ', {ALL_TEXT})))
-        WHERE length(lexeme) <= 60 GROUP BY lexeme""",
-]
-
-UNDO = [
-    f"DROP TRIGGER IF EXISTS {TRIGGER} ON {ENTRY}",
-    f"DROP FUNCTION IF EXISTS {TRIGGER}()",
-    f"DROP TABLE IF EXISTS {VOCABULARY}",
-    f"DROP INDEX IF EXISTS {VECTOR_INDEX}",
-    f"ALTER TABLE {ENTRY} DROP COLUMN IF EXISTS {VECTOR}",
-]
+RANK = Sql(f"-ts_rank_cd('{WEIGHTS}'::float4[], e.{VECTOR}, q.query, {NORMALISATION})")
 
 
 def _lexemes(words, prefix=False, weights="") -> str:
@@ -102,9 +78,9 @@ def compile_tsquery(query: Query) -> str:
 
 
 def strong_tsquery(query: Query) -> str:
-    """The query matched within the heading and key message (weights A and B) alone."""
-    must = "(" + " & ".join(_node(n, weights="AB") for n in query.must) + ")"
-    return must + "".join(f" & !{_node(n)}" for n in query.must_not)
+    """The words the heading and key message must hold for a strong row (STRONG_VECTOR): the
+    query without its exclusions, which the whole match applies."""
+    return " & ".join(_node(n) for n in query.must)
 
 
 def _options(whole=False) -> str:
@@ -128,6 +104,10 @@ def _tsquery(expression: Sql) -> Sql:
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
+    # ts_rank_cd() reads each row's vector: PostgreSQL would score every match before an
+    # ORDER BY ... LIMIT cut them, so the page's set is scored once cut, at most the exact
+    # limit + 1 rows.
+    scores_after_cut = True
 
     def install(self, schema_editor):
         self.ensure(schema_editor.execute)
@@ -140,30 +120,47 @@ class PostgresBackend(SearchBackend):
         # Only when something is missing: ALTER TABLE is refused in a transaction that has
         # already written rows with deferred constraint checks (generate_corpus, the tests).
         if self.missing():
-            for statement in DDL:
+            for statement in ddl(self._has_facets()):
                 execute(statement)
 
     @staticmethod
     def refill(execute):
-        # Words of deleted rows stay in the vocabulary until this runs (a suggestion is only
-        # shown when it finds something, so a stale word is never offered).
+        """After the rows were rewritten: count the vocabulary again from every row, merge the
+        GIN indexes' pending entries, refresh the planner's statistics."""
         for statement in REFILL:
             execute(statement)
 
-    def missing(self) -> list[str]:
+    def bulk_write(self, on: bool):
+        """Leave the vocabulary alone until refill() (on), or count it per statement again."""
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM information_schema.columns "
-                "WHERE table_name = %s AND column_name = %s",
-                [ENTRY, VECTOR],
+                "SELECT set_config(%s, %s, true)", [BULK_WRITE_SETTING, "on" if on else "off"]
             )
-            has_vector = cursor.fetchone()[0]
-            cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [VECTOR_INDEX, VOCABULARY])
-            index, vocabulary = cursor.fetchone()
-            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = %s", [TRIGGER])
-            trigger = cursor.fetchone()[0]
-        found = {VECTOR: has_vector, VECTOR_INDEX: index, VOCABULARY: vocabulary, TRIGGER: trigger}
-        return [name for name, present in found.items() if not present]
+
+    def _has_facets(self) -> bool:
+        with self.connection.cursor() as cursor:
+            columns = self.connection.introspection.get_table_description(cursor, ENTRY)
+        return any(column.name == FACETS_COLUMN for column in columns)
+
+    def missing(self) -> list[str]:
+        indexes = [name for name in INDEXES if name != FILTERS_INDEX or self._has_facets()]
+        with self.connection.cursor() as cursor:
+            columns = {
+                c.name for c in self.connection.introspection.get_table_description(cursor, ENTRY)
+            }
+            found = {VECTOR: VECTOR in columns, STRONG_VECTOR: STRONG_VECTOR in columns}
+            cursor.execute(
+                "SELECT name FROM unnest(%s::text[]) name WHERE to_regclass(name) IS NOT NULL",
+                [[*indexes, VOCABULARY]],
+            )
+            present = {name for (name,) in cursor.fetchall()}
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s)", [list(VOCABULARY_TRIGGERS)]
+            )
+            present |= {name for (name,) in cursor.fetchall()}
+        found.update({name: name in present for name in [*indexes, VOCABULARY]})
+        found.update({name: name in present for name in VOCABULARY_TRIGGERS})
+        return [name for name, exists in found.items() if not exists]
 
     def word_counts(self, words) -> dict[str, int]:
         placeholders = ", ".join(["%s"] * len(words))
@@ -204,17 +201,87 @@ class PostgresBackend(SearchBackend):
             limit=limit,
         )
 
+    def _source(self, expression: Sql) -> Sql:
+        return sql(
+            "{entry} e CROSS JOIN (SELECT {query} AS query) q",
+            entry=self.tables.entry,
+            query=_tsquery(expression),
+        )
+
+    def score_after_cut(self, expression):
+        return self._source(expression), RANK
+
     def scan(self, expression, gate, filtering):
-        # PostgreSQL tests a condition on no table once, before the scan (a one-time filter).
-        # Its planner combines the filters' indexes with the GIN index itself: no facet words.
+        # The gate is a condition on no table, which PostgreSQL tests once, before the scan.
         return Scan(
-            source=sql(
-                "{entry} e CROSS JOIN (SELECT {query} AS query) q",
-                entry=self.tables.entry,
-                query=_tsquery(expression),
-            ),
+            source=self._source(expression),
             condition=sql("e.{vector} @@ q.query AND {gate}", vector=VECTOR, gate=gate),
-            score=Sql(f"-ts_rank_cd('{WEIGHTS}'::float4[], e.{VECTOR}, q.query, {NORMALISATION})"),
+            score=RANK,
+        )
+
+    def strong_scan(self, expression, strong, gate, filtering, exclusions=False):
+        # The heading and key message hold the words (their own vector and index): the same rows
+        # as the weighted query 'word':AB, without reading every match's vector to check the
+        # weights. A query's exclusions apply to the whole row.
+        whole = sql(" AND e.{vector} @@ q.query", vector=VECTOR) if exclusions else ""
+        return Scan(
+            source=self._source(expression),
+            condition=sql(
+                "e.{strong_vector} @@ {strong}{whole} AND {gate}",
+                strong_vector=STRONG_VECTOR,
+                strong=_tsquery(strong),
+                whole=whole,
+                gate=gate,
+            ),
+            score=RANK,
+        )
+
+    def visibility(self, now):
+        # The documents and sections that may not be shown are few (partial indexes find them):
+        # each read checks its rows against them as hashed sets, which keeps the read a scan of
+        # one table, rather than joining each row to its document, section and parent.
+        t = self.tables
+        hidden_briefings = sql(
+            "SELECT b.id FROM {briefing} b "
+            "WHERE b.status <> '{published}' OR b.publish_from > {now}",
+            briefing=t.briefing,
+            published=PUBLISHED,
+            now=value(now),
+        )
+        hidden_sections = sql(
+            "SELECT s.id FROM {section} s WHERE s.status <> '{published}' UNION "
+            "SELECT c.id FROM {section} c WHERE c.parent_id IN ("
+            "SELECT p.id FROM {section} p WHERE p.status <> '{published}')",
+            section=t.section,
+            published=PUBLISHED,
+        )
+        return Visibility(
+            steps=(("hidden_briefings", hidden_briefings), ("hidden_sections", hidden_sections)),
+            joins=Sql(""),
+            condition=Sql(
+                "(e.briefing_id IS NULL OR e.briefing_id NOT IN (SELECT id FROM hidden_briefings))"
+                " AND (e.section_id IS NULL "
+                "OR e.section_id NOT IN (SELECT id FROM hidden_sections))"
+            ),
+        )
+
+    def filtering(self, t, active):
+        # The filter words, through their own index: AND between filters, OR within one.
+        if not active:
+            return Filtering()
+        conjuncts = [
+            sql(
+                "'(' || {either} || ')'",
+                either=join(" || ' | ' || ", [sql("'''' || {w} || ''''", w=w) for w in words]),
+            )
+            for words in filter_words(t, active)
+        ]
+        return Filtering(
+            rows=sql(
+                "{filters} @@ CAST({query} AS tsquery)",
+                filters=filter_vector("e."),
+                query=join(" || ' & ' || ", conjuncts),
+            )
         )
 
     def clause(self, expression):

@@ -5,27 +5,26 @@
 - Filters are words of a fifth, unshown column (SearchEntry.facets), so FTS5 intersects them
   with the match instead of the search checking every match against the tables.
 - A vocabulary table for "Did you mean": the index's words as written (suggestions must be real
-  words, not Porter stems such as "vulner"), with how many rows have held each, kept in step by
-  index.sync() in the same transaction. An fts5vocab view would count every word's rows on each
-  read, a cost that grows with the collection.
+  words, not Porter stems such as "vulner"), with how many rows hold each, kept exact in the
+  same transaction as each write by index.sync() and, for rows deleted, from the texts a
+  trigger keeps of them (rows_deleted, from signals.py): SQLite has no tokenizer a trigger
+  could call. An fts5vocab view would count every word's rows on each read, a cost that grows
+  with the collection.
 - The triggers run inside the statement that changes the row, so the full-text tables can never
   disagree with the rows, even if a transaction rolls back.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-
-from briefings.models import SearchEntry
 
 from ..query import AllOf, AnyOf, Phrase, Query, Term, vocabulary_words
 from ..results import ELLIPSIS, MARK_END, MARK_START
 from ..schema import (
+    DELETED_TEXTS,
+    DELETED_TEXTS_TRIGGER,
     ENTRY,
-    FACET_DOCUMENT,
-    FACET_EVERY_ROLE,
-    FACET_ROLE,
-    FACET_THEME,
     FTS,
     FTS_COLUMNS,
     FTS_TRIGGERS,
@@ -34,11 +33,10 @@ from ..schema import (
     SECTION_VISIBILITY_INDEX,
     TEXT_COLUMNS,
     VOCABULARY,
-    kind_word,
 )
-from ..sql import Sql, join, sql, value
+from ..sql import Sql, join, sql
 from ..statement import Filtering, Scan
-from .base import SearchBackend, each_word_is_safe
+from .base import SearchBackend, each_word_is_safe, filter_words
 
 # bm25() weights per column: a heading says what a section is about; a key message is the
 # document's own summary; references and themes are the weakest evidence; filter values none.
@@ -61,14 +59,18 @@ def _ddl(columns=FTS_COLUMNS):
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({cols}, content='{ENTRY}', "
         "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', "
         f"prefix='{PREFIX_LENGTHS}')",
-        # doc: how many rows have held the word (an approximation, as on PostgreSQL: never
-        # decremented until a rebuild), to prefer the commoner of two equally near spellings.
+        # doc: how many rows hold the word, to prefer the commoner of two equally near
+        # spellings.
         f"CREATE TABLE IF NOT EXISTS {VOCABULARY} (term TEXT PRIMARY KEY, "
         "doc INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID",
         # Visibility is checked per match against the section row; SQLite keeps `status` behind
         # the long body columns, so without this covering index each check reads the whole row.
         f"CREATE INDEX IF NOT EXISTS {SECTION_VISIBILITY_INDEX} "
         "ON briefings_section (id, status, parent_id)",
+        f"CREATE TABLE IF NOT EXISTS {DELETED_TEXTS} ({', '.join(TEXT_COLUMNS)})",
+        f"CREATE TRIGGER IF NOT EXISTS {DELETED_TEXTS_TRIGGER} AFTER DELETE ON {ENTRY} BEGIN "
+        f"INSERT INTO {DELETED_TEXTS} VALUES ({', '.join(f'old.{c}' for c in TEXT_COLUMNS)}); "
+        "END",
         f"CREATE TRIGGER IF NOT EXISTS {insert} AFTER INSERT ON {ENTRY} BEGIN "
         f"INSERT INTO {FTS}(rowid, {cols}) VALUES (new.id, {new}); END",
         f"CREATE TRIGGER IF NOT EXISTS {delete} AFTER DELETE ON {ENTRY} BEGIN "
@@ -82,6 +84,15 @@ def _ddl(columns=FTS_COLUMNS):
 VOCABULARY_UPSERT = (
     f"INSERT INTO {VOCABULARY} (term, doc) VALUES (%s, %s) "
     "ON CONFLICT (term) DO UPDATE SET doc = doc + excluded.doc"
+)
+# Word counts added and taken away, from a JSON object {word: change} ("WHERE true" tells
+# SQLite's parser that ON CONFLICT is not a join's ON); then the words no row holds any more.
+VOCABULARY_CHANGE = (
+    f"INSERT INTO {VOCABULARY} (term, doc) SELECT key, value FROM json_each(%s) WHERE true "
+    "ON CONFLICT (term) DO UPDATE SET doc = doc + excluded.doc"
+)
+VOCABULARY_FORGET = (
+    f"DELETE FROM {VOCABULARY} WHERE doc <= 0 AND term IN (SELECT value FROM json_each(%s))"
 )
 
 
@@ -123,17 +134,6 @@ def strong_fts5(query: Query) -> str:
     return strong
 
 
-def _filter_word(prefix: str, table: str, slug: str) -> Sql:
-    """The quoted filter word of the row a slug names; an unknown slug gives id 0, which no row
-    holds."""
-    return sql(
-        "'\"{prefix}' || COALESCE((SELECT x.id FROM {table} x WHERE x.slug = {slug}), 0) || '\"'",
-        prefix=prefix,
-        table=table,
-        slug=value(slug),
-    )
-
-
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
     # FTS5 returns a match in rowid order: ordering by it costs no sort, and stops at the limit.
@@ -149,10 +149,10 @@ class SQLiteBackend(SearchBackend):
         self.install(schema_editor)
 
     def uninstall(self, schema_editor):
-        for trigger in [*FTS_TRIGGERS, *LEGACY_TRIGGERS]:
+        for trigger in [*FTS_TRIGGERS, *LEGACY_TRIGGERS, DELETED_TEXTS_TRIGGER]:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         schema_editor.execute(f"DROP INDEX IF EXISTS {SECTION_VISIBILITY_INDEX}")
-        for table in (VOCABULARY, LEGACY_WORDS, FTS):
+        for table in (VOCABULARY, DELETED_TEXTS, LEGACY_WORDS, FTS):
             schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def ensure(self, execute):
@@ -166,6 +166,7 @@ class SQLiteBackend(SearchBackend):
         execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
         execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
         execute(f"DELETE FROM {VOCABULARY}")
+        execute(f"DELETE FROM {DELETED_TEXTS}")
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(TEXT_COLUMNS)} FROM {ENTRY}")
             self._count_words(cursor)
@@ -189,11 +190,37 @@ class SQLiteBackend(SearchBackend):
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')"
             )
             present = {name for (name,) in cursor.fetchall()}
-        wanted = [FTS, VOCABULARY, SECTION_VISIBILITY_INDEX, *FTS_TRIGGERS]
+        wanted = [
+            FTS,
+            VOCABULARY,
+            DELETED_TEXTS,
+            SECTION_VISIBILITY_INDEX,
+            *FTS_TRIGGERS,
+            DELETED_TEXTS_TRIGGER,
+        ]
         return [name for name in wanted if name not in present]
 
-    def add_words(self, entries):
-        self._count_words([getattr(entry, column) for column in TEXT_COLUMNS] for entry in entries)
+    def words_changed(self, removed, added):
+        changes = Counter(word for texts in added for word in vocabulary_words(*texts))
+        changes.subtract(word for texts in removed for word in vocabulary_words(*texts))
+        changes = {word: change for word, change in changes.items() if change}
+        if not changes:
+            return
+        # Two statements however many words: each reads the changes as one JSON parameter.
+        with self.connection.cursor() as cursor:
+            cursor.execute(VOCABULARY_CHANGE, [json.dumps(changes)])
+            gone = [word for word, change in changes.items() if change < 0]
+            if gone:
+                cursor.execute(VOCABULARY_FORGET, [json.dumps(gone)])
+
+    def rows_deleted(self):
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(TEXT_COLUMNS)} FROM {DELETED_TEXTS}")
+            removed = cursor.fetchall()
+            if not removed:
+                return
+            cursor.execute(f"DELETE FROM {DELETED_TEXTS}")
+        self.words_changed(removed, [])
 
     def _count_words(self, rows):
         """Add to the vocabulary each word of the rows (their texts), once per row."""
@@ -267,29 +294,17 @@ class SQLiteBackend(SearchBackend):
     def filtering(self, t, active):
         # The index intersects the filter words with the match: a filter that few matches pass
         # (one document of hundreds, a theme) no longer has the read go through every match to
-        # find them, nor check each against the tables. Each value becomes a word in SQL, from
-        # the row it names. The words are written in the same transaction as what they record
-        # (signals.py), as the text is.
-        words = []
-        for name, chosen in active.items():
-            if name == "kind":
-                known = chosen in SearchEntry.Kind.values
-                words.append(Sql(f"""'"{kind_word(chosen) if known else kind_word("0")}"'"""))
-            elif name == "document":
-                words.append(_filter_word(FACET_DOCUMENT, t.briefing, chosen))
-            elif name == "role":
-                words.append(
-                    sql(
-                        "'(' || {word} || ' OR \"{every}\")'",
-                        word=_filter_word(FACET_ROLE, t.role, chosen),
-                        every=FACET_EVERY_ROLE,
-                    )
-                )
-            elif name == "theme":
-                words.append(_filter_word(FACET_THEME, t.theme, chosen))
-            else:
-                raise ValueError(name)
-        match = join("", [sql(" || ' AND ' || {w}", w=w) for w in words])
+        # find them, nor check each against the tables. The words are written in the same
+        # transaction as what they record (signals.py), as the text is: appended to the match
+        # expression as FTS5 strings, AND between filters, OR within one.
+        conjuncts = [
+            sql(
+                "'(' || {either} || ')'",
+                either=join(" || ' OR ' || ", [sql("'\"' || {w} || '\"'", w=w) for w in words]),
+            )
+            for words in filter_words(t, active)
+        ]
+        match = join("", [sql(" || ' AND ' || {c}", c=c) for c in conjuncts])
         return Filtering(match=match)
 
     def clause(self, expression):
