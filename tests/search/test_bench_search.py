@@ -2,8 +2,12 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from briefings.management.commands.bench_search import END, START, Command
+from briefings.management.commands.bench_search import Command
+from briefings.search import bench_report
+
+START, END = bench_report.markers(connection.vendor)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +54,37 @@ def test_it_replaces_only_its_own_section_of_the_file(tmp_path):
     assert text.count(START) == 1
 
 
+def test_each_database_has_its_own_block_and_the_time_bulk_indexing_took(tmp_path):
+    target = tmp_path / "benchmarks.md"
+    rows = [ROW, {**ROW, "scale": 100, "entries": 25_332}]
+    bulk = {"generate": {1: 0.0, 100: 41.25}, "rebuild": (100, 30.04)}
+    for vendor in ("sqlite", "postgresql"):
+        bench_report.write(
+            target, vendor, bench_report.block(vendor, "9.9", rows, 3, 23, 200, bulk)
+        )
+    # Writing one again replaces only its own.
+    bench_report.write(target, "sqlite", bench_report.block("sqlite", "9.8", rows, 3, 23, 200))
+    text = target.read_text()
+    sqlite_start, sqlite_end = bench_report.markers("sqlite")
+    postgres_start, postgres_end = bench_report.markers("postgresql")
+    assert sqlite_start != postgres_start
+    sqlite_block = text.split(sqlite_start)[1].split(sqlite_end)[0]
+    postgres_block = text.split(postgres_start)[1].split(postgres_end)[0]
+    assert "SQLite 9.8" in sqlite_block
+    assert "Bulk indexing" not in sqlite_block
+    assert "PostgreSQL 9.9" in postgres_block
+    assert (
+        "Bulk indexing: `generate_corpus --scale 100` 41.2 s; `rebuild_search_index` at scale "
+        "100 30.0 s." in postgres_block
+    )
+    assert "ts_rank_cd()" in postgres_block
+    assert "bm25()" in sqlite_block
+
+
 def test_it_says_whether_the_goals_were_met():
-    met = Command.verdict([ROW, {**ROW, "scale": 100, "search_p95": 9.0}])
+    verdict = bench_report.verdict
+    met = verdict([ROW, {**ROW, "scale": 100, "search_p95": 9.0}])
     assert "p95 under 20 ms — met (9.0 ms); under 2× the scale-1 p95 — met (1.8×)" in met[0]
-    missed = Command.verdict([ROW, {**ROW, "scale": 100, "search_p95": 70.0}])
+    missed = verdict([ROW, {**ROW, "scale": 100, "search_p95": 70.0}])
     assert "— **not met** (70.0 ms)" in missed[0]
     assert "— **not met** (14.0×)" in missed[0]
