@@ -3,27 +3,12 @@ and go with the text, in the same transaction, on both databases; a rebuild coun
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from briefings.models import Briefing, GlossaryTerm, KeyMessage, Section
 from briefings.search.engines import backend_for
-from briefings.search.schema import VOCABULARY
-from tests.support.search import make_document, outcome_of
+from tests.support.search import make_document, outcome_of, recounted_vocabulary, vocabulary
 
 pytestmark = pytest.mark.django_db
-
-
-def vocabulary():
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {VOCABULARY}")  # noqa: S608 - a constant table name
-        return dict(cursor.fetchall())
-
-
-def recounted():
-    """What counting every row again gives."""
-    backend = backend_for()
-    backend.refill(backend.execute)
-    return vocabulary()
 
 
 def barriers():
@@ -78,7 +63,7 @@ def test_the_vocabulary_is_what_a_recount_gives_after_edits_and_deletes():
     written = vocabulary()
     assert written["wombat"] == 2  # the section and the reference
     assert "numbats" not in written
-    assert written == recounted()
+    assert written == recounted_vocabulary()
 
 
 def test_an_edit_rolled_back_leaves_the_vocabulary_as_it_was():
@@ -98,9 +83,9 @@ def test_a_rebuild_counts_it_once_and_edits_after_it_are_counted_again():
     # A rebuild is a bulk write: the database may leave the vocabulary alone until its end
     # (PostgreSQL does), but not after it, even in the same transaction.
     call_command("rebuild_search_index", verbosity=0)
-    assert vocabulary() == recounted()
+    assert vocabulary() == recounted_vocabulary()
     section = barriers()
     section.body += "\n\nA narwhal."
     section.save()
     assert backend_for().word_counts(["narwhal"]) == {"narwhal": 1}
-    assert vocabulary() == recounted()
+    assert vocabulary() == recounted_vocabulary()
