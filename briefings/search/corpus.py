@@ -27,6 +27,7 @@ from briefings.models import (
     ThemedKeyMessage,
     ThemedSection,
 )
+from briefings.models.references import WORK_FIELDS
 
 from . import index
 
@@ -271,6 +272,7 @@ def _copy_citations(copies, wanted, source: Originals):
                 entry_html=c.entry_html,
                 listed=c.listed,
                 order=c.order,
+                **{name: getattr(c, name) for name in WORK_FIELDS},
             )
             for copy, (_, original) in zip(copies, wanted, strict=True)
             for c in source.citations[original.pk]

@@ -62,7 +62,7 @@ HIDDEN_SECTIONS_INDEX = "briefings_section_search_hidden"
 # transition tables serves one event) running one function.
 VOCABULARY_FUNCTION = f"{VOCABULARY}_count"
 VOCABULARY_TRIGGERS = tuple(f"{VOCABULARY}_{event}" for event in ("insert", "update", "delete"))
-# Before migration 0009 a row-level trigger upserted each word of each row written.
+# Before migration 0015 a row-level trigger upserted each word of each row written.
 LEGACY_VOCABULARY_TRIGGER = f"{VOCABULARY}_add"
 
 # --- filter words -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from briefings.models import SearchEntry, Status
+from briefings.models import GlossaryTerm, SearchEntry, Status
 
 from ..query import Query
 from ..results import Filters, RawResult, read_rows
@@ -213,16 +213,21 @@ class SearchBackend:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def prelude(self, role_slug: str) -> tuple[dict | None, list[tuple[str, str]]]:
-        """The reader's role and the glossary, in one query, before the search proper."""
+        """The reader's role and the glossary, in one query, before the search proper.
+
+        Only the terms readers may see (GlossaryTerm.objects.public(): a term only a draft
+        defines must not be expanded, or named, on the search page)."""
         t = self.tables
+        public = GlossaryTerm.objects.using(self.alias).public().order_by()
+        shown = Sql(*public.values_list("id", "term", "expansion").query.sql_with_params())
         role, terms = None, []
         for kind, pk, a, b, c in self.fetch_rows(
             sql(
                 "SELECT 'role', id, slug, name, person FROM {role} WHERE slug = {slug} "
-                "UNION ALL SELECT 'term', id, term, expansion, '' FROM {glossary}",
+                "UNION ALL SELECT 'term', id, term, expansion, '' FROM ({terms}) public_terms",
                 role=t.role,
                 slug=value(role_slug or ""),
-                glossary=t.glossary,
+                terms=shown,
             )
         ):
             if kind == "role":

@@ -62,6 +62,6 @@ def count_per_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("briefings", "0010_reference_title_and_role_description_limits")]
+    dependencies = [("briefings", "0014_citation_title_limit")]
 
     operations = [migrations.RunPython(count_per_statement, count_per_row)]

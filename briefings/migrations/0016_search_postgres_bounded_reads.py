@@ -45,6 +45,6 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("briefings", "0011_search_vocabulary_per_statement")]
+    dependencies = [("briefings", "0015_search_vocabulary_per_statement")]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]
