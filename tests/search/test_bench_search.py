@@ -1,10 +1,11 @@
 """manage.py bench_search: refuses a real database and writes its figures between its markers."""
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from briefings.management.commands.bench_search import Command
+from briefings.management.commands.bench_search import QUERIES, Command
 from briefings.search import bench_report
 
 START, END = bench_report.markers(connection.vendor)
@@ -88,3 +89,17 @@ def test_it_says_whether_the_goals_were_met():
     missed = verdict([ROW, {**ROW, "scale": 100, "search_p95": 70.0}])
     assert "— **not met** (70.0 ms)" in missed[0]
     assert "— **not met** (14.0×)" in missed[0]
+
+
+def test_every_page_it_times_is_a_search_page_under_the_production_rate_limits(
+    production_rate_limits,
+):
+    # One client sends 23 searches a round: three rounds are more than the 60 a minute a reader
+    # may send, so the limiter would answer the last with 429 pages, which take no time at all.
+    count, _ = production_rate_limits["search"]
+    rounds = 3
+    assert len(QUERIES) * (rounds + 1) > count
+    [row] = Command().measure({1: connections[DEFAULT_DB_ALIAS]}, rounds=rounds)
+    assert row["entries"] > 0
+    assert row["page_p50"] > 0
+    assert production_rate_limits == settings.RATE_LIMITS

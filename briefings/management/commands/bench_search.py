@@ -128,9 +128,20 @@ class Command(BaseCommand):
         """Make a connection the default one, which the searches use."""
         connections[DEFAULT_DB_ALIAS] = wrapper
 
-    @override_settings(DEBUG=False)  # no query logging while timing
     def measure(self, databases, rounds):
-        """Time every query at each scale ({scale: connection}), the scales in turn."""
+        """Time every query at each scale ({scale: connection}), the scales in turn.
+
+        The bench is one client sending hundreds of searches a minute, which the per-client
+        limit on searches would refuse after the first few dozen (portal/ratelimit.py): its
+        count is raised out of reach, so that every page timed is a search page, with the
+        limiter's own work (counting the client) still inside the timing."""
+        limits = {**settings.RATE_LIMITS, "search": (10**9, 60)}
+        # No query logging while timing.
+        with override_settings(DEBUG=False, RATE_LIMITS=limits):
+            return self._measure(databases, rounds)
+
+    def _measure(self, databases, rounds):
+        """measure(), inside its settings."""
         factory = RequestFactory()
         cases = [Params(q=q, filters=Filters(**filters)) for q, filters in QUERIES]
         requests = [factory.get("/search/", {"q": q, **filters}) for q, filters in QUERIES]
@@ -165,8 +176,13 @@ class Command(BaseCommand):
                     run["per_query"][index].append((time.perf_counter() - started) * 1000)
                 for request in requests:
                     started = time.perf_counter()
-                    search_page(request)
+                    response = search_page(request)
                     run["pages"].append((time.perf_counter() - started) * 1000)
+                    if response.status_code != 200:
+                        raise CommandError(
+                            f"The search page answered {response.status_code} to "
+                            f"{request.get_full_path()}: only search pages may be timed."
+                        )
 
     @staticmethod
     def summary(scale, run):
