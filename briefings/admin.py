@@ -106,6 +106,7 @@ class BriefingForm(forms.ModelForm):
         model = Briefing
         fields = [
             "title",
+            "short_title",
             "slug",
             "kind",
             "status",
@@ -146,7 +147,20 @@ class BriefingAdmin(DocumentRevisionsMixin, admin.ModelAdmin):
     filter_horizontal = ["audiences"]
     inlines = [KeyMessageInline, SectionInline, CitationInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "publish_from", "audiences"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "short_title",
+                    "slug",
+                    "kind",
+                    "status",
+                    "publish_from",
+                    "audiences",
+                ]
+            },
+        ),
         (
             "Publication",
             {

@@ -34,8 +34,10 @@ def export_briefing(briefing: Briefing, glossary_terms=None) -> str:
         published = str(briefing.published_year)
         if briefing.published_month:
             published += f"-{briefing.published_month:02d}"
-    meta = {
-        "title": briefing.title,
+    meta = {"title": briefing.title}
+    if briefing.short_title:
+        meta["short_title"] = briefing.short_title
+    meta |= {
         "slug": briefing.slug,
         "kind": briefing.kind,
     }

@@ -101,6 +101,7 @@ class BriefingData:
     source_note: str
     also_available: list[str]
     intro: str
+    short_title: str = ""
     key_messages: list[KeyMessageData] = field(default_factory=list)
     sections: list[SectionData] = field(default_factory=list)
     references: list[ReferenceData] = field(default_factory=list)
@@ -223,6 +224,7 @@ class _FileParser:
     def _metadata(self, meta) -> BriefingData:
         known = {
             "title",
+            "short_title",
             "slug",
             "kind",
             "series",
@@ -268,6 +270,7 @@ class _FileParser:
             path=self.path,
             slug=slug,
             title=self._str(meta, "title", required=True),
+            short_title=self._str(meta, "short_title"),
             kind=self._str(meta, "kind", required=True),
             status=self._str(meta, "status", default="draft") or "draft",
             publisher=self._str(meta, "publisher"),

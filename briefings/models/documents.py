@@ -133,7 +133,13 @@ class Briefing(models.Model):
         RESEARCH_BRIEFING = "research-briefing", "Research briefing"
         FACTSHEET = "factsheet", "Factsheet"
 
-    title = models.CharField(max_length=250)
+    title = models.CharField(max_length=250, help_text="The full title, as printed.")
+    short_title = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The distinguishing part of the title, as printed (“Police”), for cards, "
+        "breadcrumbs and navigation. Empty: the full title is used.",
+    )
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.RESEARCH_BRIEFING)
     series = models.ForeignKey(
@@ -179,6 +185,12 @@ class Briefing(models.Model):
 
     def get_absolute_url(self):
         return reverse("briefings:document", args=[self.slug])
+
+    @property
+    def short_name(self):
+        """What cards, breadcrumbs and navigation call the document; the page heading and
+        citations keep the full title."""
+        return self.short_title or self.title
 
     @property
     def publication_date(self):
@@ -436,4 +448,3 @@ class SectionSlugHistory(models.Model):
 
     def __str__(self):
         return f"{self.slug} → {self.section.slug}"
-

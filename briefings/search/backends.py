@@ -436,7 +436,7 @@ class SearchBackend:
         document_columns = {
             "row_type": "'document'",
             "value": "b.slug",
-            "label": "COALESCE(NULLIF(b.series_title, ''), b.title)",
+            "label": "COALESCE(NULLIF(b.short_title, ''), b.title)",
             "n": "x.n",
         }
         # Only the documents the page lists (most results first, and the chosen one): a large
@@ -501,7 +501,7 @@ class SearchBackend:
             "kind": "e.kind",
             "title": "e.title",
             "value": "b.slug",
-            "label": "COALESCE(NULLIF(b.series_title, ''), b.title)",
+            "label": "COALESCE(NULLIF(b.short_title, ''), b.title)",
             "section_slug": "s.slug",
             "section_heading": "s.heading",
             "parent_heading": "ps.heading",
