@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from . import pages
+from . import pages, theme_pages
 from .models import (
     Briefing,
     Citation,
@@ -37,7 +37,7 @@ def get_role(request):
 
 
 def published_briefings():
-    return Briefing.objects.published().prefetch_related("audiences")
+    return Briefing.objects.published().select_related("series").prefetch_related("audiences")
 
 
 @require_safe
@@ -49,7 +49,7 @@ def home(request):
         ).filter(n__gt=0)
     )
     briefings = list(published_briefings().order_by("kind", "title"))
-    themes = pages.theme_counts()
+    themes = theme_pages.theme_counts()
     return render(
         request,
         "briefings/home.html",
@@ -74,7 +74,7 @@ def role_page(request, slug):
         .select_related("briefing")
         .order_by("briefing__title", "order")
     )
-    matrix = pages.theme_matrix(own + others)
+    matrix = theme_pages.theme_matrix(own + others, role)
     return render(
         request,
         "briefings/role.html",
@@ -128,8 +128,7 @@ def key_message_permalink(request, pk):
 @require_safe
 def themes(request):
     role = get_role(request)
-    briefings = list(published_briefings().for_role(role).order_by("title"))
-    matrix = pages.theme_matrix(briefings)
+    matrix = theme_pages.theme_matrix(published_briefings().order_by("title"), role)
     return render(request, "briefings/themes.html", {"role": role, "matrix": matrix})
 
 
@@ -137,32 +136,23 @@ def themes(request):
 def theme(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     role = get_role(request)
-    groups = pages.theme_groups(theme, role)
-    roles = list(Role.objects.filter(briefings__in=Briefing.objects.published()).distinct())
+    guidance = theme_pages.theme_guidance(theme, role)
     return render(
         request,
         "briefings/theme.html",
-        {
-            "role": role,
-            "theme": theme,
-            "groups": groups,
-            "roles": roles,
-        },
+        {"role": role, "theme": theme, "guidance": guidance},
     )
 
 
 @require_safe
 def theme_compare(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    columns = pages.theme_compare(theme)
+    role = get_role(request)
+    guidance = theme_pages.with_excerpts(theme_pages.theme_guidance(theme, role))
     return render(
         request,
         "briefings/theme_compare.html",
-        {
-            "role": get_role(request),
-            "theme": theme,
-            "columns": columns,
-        },
+        {"role": role, "theme": theme, "guidance": guidance},
     )
 
 
