@@ -41,6 +41,23 @@
     }
   });
 
+  // The phone menu lies over the page: a tap elsewhere or Escape closes it.
+  var menu = document.querySelector(".site-menu");
+  if (menu) {
+    var wide = window.matchMedia("(min-width: " + (menu.getAttribute("data-wide-open") || "48rem") + ")");
+    document.addEventListener("click", function (event) {
+      if (menu.open && !wide.matches && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open && !wide.matches) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+
   // Print: a button where JavaScript can print; the hint to use the browser's command otherwise.
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
     button.hidden = false;
