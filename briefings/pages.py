@@ -22,6 +22,8 @@ from .models import (
 
 TAG_RE = re.compile(r"(<[^>]+>)")
 CITED_KEY_RE = re.compile(r'<a class="citation" href="[^"#]*#ref-([^"]+)"')
+# In Markdown, a citation of a work another document lists names that document: cite:SLUG/KEY.
+NAMED_CITATION_RE = re.compile(r"\(cite:([a-z0-9-]+)/([a-z0-9-]+)\)")
 
 
 def with_query(url, request, keep=("role",)):
@@ -115,12 +117,27 @@ class CitedWork:
         return f"ref-{self.reference.key}"
 
 
-def cited_works(briefing, fragments):
+def _named_printers(sources):
+    """For citations written cite:SLUG/KEY, the document each one names, by reference id."""
+    pairs = {pair for text in sources for pair in NAMED_CITATION_RE.findall(text or "")}
+    if not pairs:
+        return {}
+    named = Q()
+    for slug, local_key in sorted(pairs):
+        named |= Q(briefing__slug=slug, local_key=local_key)
+    return dict(Citation.objects.filter(named).values_list("reference_id", "briefing_id"))
+
+
+def cited_works(briefing, fragments, sources=()):
     """The works cited in these fragments of rendered HTML, by author and year: what a page's
-    citations point at, so each can be shown in place and printed at the end of the page."""
+    citations point at, so each can be shown in place and printed at the end of the page.
+
+    A work the document does not list itself is shown as printed by the document its Markdown
+    `sources` name for it (cite:SLUG/KEY), else by the first document that lists it."""
     keys = list(dict.fromkeys(k for html in fragments for k in CITED_KEY_RE.findall(html or "")))
     if not keys:
         return []
+    preferred = _named_printers(sources)
     printers = Briefing.objects.published().filter(has_reference_list=True)
     references = Reference.objects.filter(key__in=keys).prefetch_related(
         Prefetch(
@@ -135,7 +152,10 @@ def cited_works(briefing, fragments):
     for reference in references.order_by("authors", "year", "key"):
         entries = list(reference.citations.all())
         own = [c for c in entries if c.briefing_id == briefing.pk and briefing.has_reference_list]
-        others = [c for c in entries if c.briefing_id != briefing.pk]
+        others = sorted(
+            (c for c in entries if c.briefing_id != briefing.pk),
+            key=lambda c: c.briefing_id != preferred.get(reference.id),
+        )
         chosen = (own or others or [None])[0]
         if chosen is None:
             continue  # no published document prints it: the citation links to the index
@@ -175,7 +195,8 @@ class DocumentPage:
         if not citations:
             # The document prints no reference list: gather what its citations point at.
             texts = [m.text_html for m in key_messages] + [s.body_html for s in sections]
-            works = cited_works(b, [b.intro_html, *texts])
+            sources = [m.text for m in key_messages] + [s.body for s in sections]
+            works = cited_works(b, [b.intro_html, *texts], [b.intro, *sources])
         return {
             "briefing": b,
             "intro_html": intro_html,
@@ -228,7 +249,11 @@ class SectionPage:
             "previous": sections[index - 1] if index > 0 else None,
             "next": sections[index + 1] if index + 1 < len(sections) else None,
             "related": related_sections(current),
-            "cited_works": cited_works(b, [current.body_html, *(c.body_html for c in children)]),
+            "cited_works": cited_works(
+                b,
+                [current.body_html, *(c.body_html for c in children)],
+                [current.body, *(c.body for c in children)],
+            ),
             "last_note": b.change_notes.shown().first(),
         }
 

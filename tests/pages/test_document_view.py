@@ -166,7 +166,7 @@ def test_the_document_page_uses_a_small_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(12):
         client.get("/documents/police/")
-    with django_assert_max_num_queries(13):  # and the works its citations point to
+    with django_assert_max_num_queries(14):  # and the works its citations name, as printed
         client.get("/documents/social-workers/")
 
 

@@ -1,6 +1,6 @@
 import re
 
-from briefings.models import Section, Status
+from briefings.models import Citation, Section, Status
 
 
 def test_a_section_has_its_own_shareable_page(client, db):
@@ -83,11 +83,17 @@ def test_a_section_lists_the_works_it_cites_as_its_document_prints_them(client, 
     assert f"http://testserver/s/{section.pk}/" in footer
 
 
-def test_a_section_of_a_document_without_a_list_prints_the_entries_of_the_series(client, db):
-    page = client.get("/documents/social-workers/an-invitation-to-tell/").content.decode()
+def test_a_section_of_a_document_without_a_list_shows_the_entries_its_citations_name(client, db):
+    section = Section.objects.get(briefing__slug="social-workers", key="invitation-to-tell")
+    named = re.findall(r"\(cite:([a-z0-9-]+)/([a-z0-9-]+)\)", section.body)
+    assert len({slug for slug, _ in named}) >= 2  # it names more than one document's list
+    page = client.get(section.get_absolute_url()).content.decode()
     listed = page.split("References cited in this section</h2>")[1].split("</section>")[0]
-    assert "Firmin" in listed
-    assert "(as printed in the reference list of Key messages from research" in listed
+    for slug, key in named:
+        citation = Citation.objects.get(briefing__slug=slug, local_key=key)
+        entry = listed.split(f'<li id="ref-{citation.reference.key}">')[1].split("</li>")[0]
+        assert citation.entry_html in entry
+        assert f"(as printed in the reference list of {citation.briefing.title})" in entry
 
 
 def test_the_section_page_uses_a_small_fixed_number_of_queries(
