@@ -7,7 +7,12 @@ class BriefingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .revisions import register_models
+        from portal.caching import declare_content
+
+        from .editorial.revisions import register_models
+        from .models import PAGE_CONTENT
+
+        declare_content(*PAGE_CONTENT)
 
         register_models()
         from .search import checks, signals  # noqa: F401  (search index receivers and check)

@@ -5,8 +5,12 @@
   when it is a plain 200 that sets no cookie and does not declare itself private, uncacheable or
   varying on anything but the cookie, so a view opts out with ``never_cache`` or ``private``.
 - The key is the full URL (scheme, host, path, query string: ``?role=`` gives its own page) plus
-  the *content version*, a random token replaced whenever a model of the content apps is saved,
-  deleted or has its many-to-many links changed. Nothing is scanned or deleted on an edit: the
+  the *content version*, a random token replaced whenever a content model is saved, deleted or
+  has its many-to-many links changed. Content models are declared by the app that owns them
+  (``declare_content``, called from its ``AppConfig.ready``), never inferred: a model no one
+  declared (users, sessions, trainers' packs, the admin's log) changes without touching the
+  cache. A declared model's many-to-many links are content only if their through model is
+  declared too. Nothing is scanned or deleted on an edit: the
   next request simply looks under a new key, and the old entries age out.
 - The version is replaced when the edit happens (so the editing connection sees it at once) and
   again after the transaction commits: a reader that rendered the old rows between the two cannot
@@ -57,7 +61,8 @@ from .request_log import CACHE_STATUS_HEADER
 
 logger = logging.getLogger(__name__)
 
-CONTENT_APPS = ("briefings",)
+# The labels ("app_label.modelname") of the content models; see declare_content().
+_content_models: set[str] = set()
 # Fields that make content appear or disappear at a time rather than on a save.
 SCHEDULE_FIELDS = ("publish_from",)
 VERSION_CACHE_KEY = "portal:content-version"
@@ -147,19 +152,30 @@ def version_store():
     return CacheVersionStore(cache)
 
 
+def declare_content(*content_models):
+    """Declare models whose rows public pages show: saving, deleting or re-linking one of them
+    starts a new content version. Called by each content app from its ``AppConfig.ready``."""
+    for model in content_models:
+        _content_models.add(model._meta.label_lower)
+
+
+def declared_content():
+    """The declared content models, by label."""
+    return [apps.get_model(label) for label in sorted(_content_models)]
+
+
 def next_scheduled_change():
     """The earliest future time at which content is scheduled to appear, as Unix time."""
     now = timezone.now()
     upcoming = []
-    for label in CONTENT_APPS:
-        for model in apps.get_app_config(label).get_models():
-            for field in model._meta.concrete_fields:
-                if field.name in SCHEDULE_FIELDS and isinstance(field, models.DateTimeField):
-                    upcoming.append(
-                        model._default_manager.filter(**{f"{field.name}__gt": now}).aggregate(
-                            first=models.Min(field.name)
-                        )["first"]
-                    )
+    for model in declared_content():
+        for field in model._meta.concrete_fields:
+            if field.name in SCHEDULE_FIELDS and isinstance(field, models.DateTimeField):
+                upcoming.append(
+                    model._default_manager.filter(**{f"{field.name}__gt": now}).aggregate(
+                        first=models.Min(field.name)
+                    )["first"]
+                )
     upcoming = [moment.timestamp() for moment in upcoming if moment is not None]
     return min(upcoming, default=None)
 
@@ -193,7 +209,7 @@ def _is_content(sender) -> bool:
     # older than the models this module queries.
     return (
         meta is not None
-        and meta.app_label in CONTENT_APPS
+        and meta.label_lower in _content_models
         and getattr(sender, "__module__", "") != "__fake__"
     )
 
@@ -230,7 +246,7 @@ def content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
 
 def schema_changed(sender, **kwargs):
     """After `migrate` (every deployment, and a restored backup): nothing cached before is kept."""
-    if sender.label in CONTENT_APPS:
+    if any(label.startswith(f"{sender.label}.") for label in _content_models):
         bump_content_version()
 
 

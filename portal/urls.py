@@ -1,10 +1,26 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+def moved_to_packs(model):
+    """Packs were briefings models until they became their own app (label "packs"): the admin's
+    old addresses for them lead to the new ones."""
+    view = RedirectView.as_view(
+        url=f"/admin/packs/{model}/%(rest)s", permanent=True, query_string=True
+    )
+    return [
+        path(f"admin/briefings/{model}/", view, {"rest": ""}),
+        path(f"admin/briefings/{model}/<path:rest>", view),
+    ]
+
 
 urlpatterns = [
+    *moved_to_packs("pack"),
+    *moved_to_packs("packitem"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("briefings.account_urls")),
-    path("packs/", include("briefings.pack_urls")),
+    path("accounts/", include("briefings.packs.accounts")),
+    path("packs/", include("briefings.packs.urls")),
     path("", include("portal.ops")),
     path("", include("briefings.urls")),
 ]

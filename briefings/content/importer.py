@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from briefings.markdown import ResolvedCitation, check_length, render_markdown
+from briefings.editorial.services import start_import_revisions
+from briefings.markdown import ResolvedCitation, check_length
 from briefings.models import (
     Briefing,
     Citation,
@@ -30,7 +31,7 @@ from briefings.models import (
     SeriesTitle,
     Theme,
 )
-from briefings.revisions import ImportRevisions
+from briefings.rendering import render, reusing
 
 from .parser import (
     BriefingData,
@@ -41,6 +42,7 @@ from .parser import (
     parse_briefing,
     parse_themes,
 )
+from .prerender import prerender_import
 
 THEMES_FILE = "themes.yaml"
 CITE_RE = re.compile(r"\]\(cite:([^)\s]+)\)")
@@ -252,8 +254,10 @@ class Importer:
 
     def run(self, dry_run=False) -> Report:
         self.validate()
-        with transaction.atomic():
-            revisions = ImportRevisions(
+        # Every text is rendered first: the transaction below holds the database's write lock.
+        rendered = prerender_import(self.briefings, work_key)
+        with reusing(rendered), transaction.atomic():
+            revisions = start_import_revisions(
                 {data.slug: f"Imported from {Path(data.path).name}." for data in self.briefings}
             )
             self._write()
@@ -302,7 +306,7 @@ class Importer:
             briefing = briefings[data.slug]
             resolver = _CachedResolver(briefing)
             # The intro was first rendered before its citations existed.
-            if briefing.intro_html != render_markdown(briefing.intro, resolver=resolver).html:
+            if briefing.intro_html != render(briefing.intro, resolver=resolver).html:
                 briefing.save()
             self._write_sections(briefing, data, themes, resolver)
             self._write_key_messages(briefing, data, themes, resolver)
@@ -418,7 +422,7 @@ class Importer:
                 "body": sec.body,
                 "parent": parent,
             }
-            rendered_html = render_markdown(sec.body, resolver=resolver).html
+            rendered_html = render(sec.body, resolver=resolver).html
             if not self._save_if_changed(obj, values, "sections", resolver=resolver) and (
                 obj.body_html != rendered_html
             ):

@@ -1,17 +1,26 @@
 """Trainer packs and the Trainers group (issue 8).
 
+Packs have since moved to their own app (``briefings.packs``, label ``packs``); its first
+migration takes over these tables and moves the content types, and so these permissions, with them.
+
 Trainers get the permissions on packs and nothing else: they build packs on the public site, are
 not staff, and see no admin. Editors may look at every pack in the admin (view only).
 """
+
+import secrets
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import briefings.pack_models
-
 PACK_MODELS = {"pack": "pack", "packitem": "pack item"}
 ACTIONS = ["add", "change", "delete", "view"]
+
+
+def new_token():
+    """The token default as it was here; the live one is briefings.packs.models.new_token (this
+    app does not import the packs app, which depends on it)."""
+    return secrets.token_urlsafe(12)
 
 
 def _permissions(apps, actions):
@@ -61,7 +70,7 @@ class Migration(migrations.Migration):
                 ("title", models.CharField(max_length=200)),
                 ("introduction", models.TextField(blank=True, help_text="Plain text.", max_length=2000)),
                 ("visibility", models.CharField(choices=[("unlisted", "Unlisted: only people with the link can see it"), ("listed", "Listed: shown on the public list of packs")], default="unlisted", max_length=10)),
-                ("token", models.CharField(default=briefings.pack_models.new_token, editable=False, help_text="The secret part of the pack's link.", max_length=16, unique=True)),
+                ("token", models.CharField(default=new_token, editable=False, help_text="The secret part of the pack's link.", max_length=16, unique=True)),
                 ("created", models.DateTimeField(auto_now_add=True)),
                 ("updated", models.DateTimeField(auto_now=True)),
                 ("owner", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="packs", to=settings.AUTH_USER_MODEL)),

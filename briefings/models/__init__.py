@@ -6,8 +6,6 @@
 - search: the search index rows
 """
 
-# Trainer packs are briefings models until they move to their own app (issue 15).
-from ..pack_models import Pack, PackItem
 from .documents import (
     Briefing,
     BriefingQuerySet,
@@ -29,7 +27,32 @@ from .editorial import ChangeNote, ChangeNoteQuerySet
 from .references import Citation, GlossaryTerm, Reference
 from .search import SearchEntry
 
+# What public pages show: saving, deleting or re-linking any of these starts a new content version
+# of the page cache (portal.caching.declare_content, called from BriefingsConfig.ready). A new
+# model of this app belongs here unless no public page can show it (a test holds that choice).
+PAGE_CONTENT = (
+    Role,
+    Theme,
+    ThemedSection,
+    ThemedKeyMessage,
+    Series,
+    SeriesTitle,
+    Briefing,
+    Briefing.audiences.through,
+    Section,
+    Section.cited_references.through,
+    SectionSlugHistory,
+    KeyMessage,
+    Quote,
+    Reference,
+    Citation,
+    GlossaryTerm,
+    ChangeNote,
+    SearchEntry,
+)
+
 __all__ = [
+    "PAGE_CONTENT",
     "Briefing",
     "BriefingQuerySet",
     "ChangeNote",
@@ -38,8 +61,6 @@ __all__ = [
     "GlossaryTerm",
     "KeyMessage",
     "KeyMessageQuerySet",
-    "Pack",
-    "PackItem",
     "Quote",
     "Reference",
     "Role",

@@ -19,7 +19,8 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from ..markdown import ResolvedCitation, check_length, render_markdown
+from ..markdown import ResolvedCitation
+from ..rendering import MarkdownField, RendersMarkdown
 from .references import Citation
 
 
@@ -36,7 +37,7 @@ class Role(models.Model):
     person = models.CharField(
         max_length=80, help_text="Completes “I am a…”: “police officer”, “social worker”."
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=1000)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -128,7 +129,7 @@ class BriefingQuerySet(models.QuerySet):
         return self.filter(next_review_due__isnull=False, next_review_due__lte=today)
 
 
-class Briefing(models.Model):
+class Briefing(RendersMarkdown, models.Model):
     class Kind(models.TextChoices):
         RESEARCH_BRIEFING = "research-briefing", "Research briefing"
         FACTSHEET = "factsheet", "Factsheet"
@@ -176,6 +177,10 @@ class Briefing(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = BriefingQuerySet.as_manager()
+    markdown_fields = (
+        MarkdownField("intro", "intro_html"),
+        MarkdownField("source_note", "source_note_html", cites=False),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -203,19 +208,19 @@ class Briefing(models.Model):
     def clean(self):
         if self.published_month and not self.published_year:
             raise ValidationError({"published_month": "A month needs a year."})
-        check_length(self.intro)
-        check_length(self.source_note)
+        self.check_markdown_lengths()
 
-    def citation_resolver(self):
+    def citation_resolver(self, citations=None):
         """Map a citation key in this briefing's Markdown to the reference it cites.
 
         ``KEY`` is a key of this briefing's own reference list; ``SLUG/KEY`` names another
         briefing's. Citations to a work the briefing does not list point at the portal's reference
-        index, so the link always lands on the work.
+        index, so the link always lands on the work. ``citations``: the briefing's own, with their
+        references, when not those in the database (a revision about to be restored).
         """
-        own = (
-            {c.local_key: c for c in self.citations.select_related("reference")} if self.pk else {}
-        )
+        if citations is None:
+            citations = self.citations.select_related("reference") if self.pk else []
+        own = {c.local_key: c for c in citations}
         doc_url = self.get_absolute_url()
 
         def resolve(key: str) -> ResolvedCitation | None:
@@ -241,13 +246,11 @@ class Briefing(models.Model):
 
         return resolve
 
-    def render(self):
-        resolver = self.citation_resolver()
-        self.intro_html = render_markdown(self.intro, resolver=resolver).html
-        self.source_note_html = render_markdown(self.source_note).html
+    def markdown_resolver(self):
+        return self.citation_resolver()
 
     def save(self, *args, **kwargs):
-        self.render()
+        self.render_markdown_fields()
         super().save(*args, **kwargs)
 
 
@@ -268,7 +271,7 @@ class SectionQuerySet(models.QuerySet):
         return self.order_by("briefing_id", "order")
 
 
-class Section(models.Model):
+class Section(RendersMarkdown, models.Model):
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="sections")
     parent = models.ForeignKey(
         "self",
@@ -296,6 +299,7 @@ class Section(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = SectionQuerySet.as_manager()
+    markdown_fields = (MarkdownField("body", "body_html"),)
 
     class Meta:
         ordering = ["briefing", "order"]
@@ -318,25 +322,21 @@ class Section(models.Model):
         return 3 if self.parent_id else 2
 
     def clean(self):
-        check_length(self.body)
+        self.check_markdown_lengths()
         if self.parent_id and self.parent.briefing_id != self.briefing_id:
             raise ValidationError({"parent": "The parent must be in the same document."})
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": "Sub-sections cannot have sub-sections."})
 
-    def render(self, resolver=None):
-        rendered = render_markdown(
-            self.body, resolver=resolver or self.briefing.citation_resolver()
-        )
-        self.body_html = rendered.html
-        return rendered
+    def markdown_resolver(self):
+        return self.briefing.citation_resolver()
 
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.heading)[:120] or self.key
         if not self.key:
             self.key = self.slug[:100]
-        rendered = self.render(kwargs.pop("resolver", None))
+        rendered = self.render_markdown_fields(kwargs.pop("resolver", None))["body"]
         previous_slug = None
         if self.pk:
             previous_slug = (
@@ -376,7 +376,7 @@ class KeyMessageQuerySet(models.QuerySet):
         return self.filter(briefing__audiences=role)
 
 
-class KeyMessage(models.Model):
+class KeyMessage(RendersMarkdown, models.Model):
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="key_messages")
     key = models.SlugField(max_length=100, help_text="Permanent identity within the document.")
     order = models.PositiveIntegerField(default=0, db_index=True)
@@ -385,6 +385,7 @@ class KeyMessage(models.Model):
     themes = TaggableManager(through=ThemedKeyMessage, blank=True, verbose_name="themes")
 
     objects = KeyMessageQuerySet.as_manager()
+    markdown_fields = (MarkdownField("text", "text_html", inline=True),)
 
     class Meta:
         ordering = ["briefing", "order"]
@@ -406,11 +407,13 @@ class KeyMessage(models.Model):
         return f"km-{self.key}"
 
     def clean(self):
-        check_length(self.text)
+        self.check_markdown_lengths()
+
+    def markdown_resolver(self):
+        return self.briefing.citation_resolver()
 
     def save(self, *args, **kwargs):
-        resolver = kwargs.pop("resolver", None) or self.briefing.citation_resolver()
-        self.text_html = render_markdown(self.text, resolver=resolver, inline=True).html
+        self.render_markdown_fields(kwargs.pop("resolver", None))
         super().save(*args, **kwargs)
 
 

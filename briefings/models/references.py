@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from ..markdown import render_markdown
+from ..rendering import MarkdownField, RendersMarkdown
 
 
 class Reference(models.Model):
@@ -13,7 +13,7 @@ class Reference(models.Model):
     key = models.SlugField(max_length=200, unique=True, help_text="The work's identity.")
     authors = models.CharField(max_length=500)
     year = models.CharField(max_length=10)
-    title = models.TextField()
+    title = models.TextField(max_length=1000)
     publisher = models.CharField(max_length=300, blank=True)
     journal = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=500, blank=True)
@@ -29,7 +29,7 @@ class Reference(models.Model):
         return self.authors.split(",")[0].strip()
 
 
-class Citation(models.Model):
+class Citation(RendersMarkdown, models.Model):
     """A briefing's record of a work it cites, with the label and entry text it prints."""
 
     briefing = models.ForeignKey(
@@ -43,6 +43,8 @@ class Citation(models.Model):
     listed = models.BooleanField(default=True, help_text="In the document's printed list.")
     order = models.PositiveIntegerField(default=0)
 
+    markdown_fields = (MarkdownField("entry", "entry_html", inline=True, cites=False),)
+
     class Meta:
         ordering = ["briefing", "order"]
         constraints = [
@@ -55,8 +57,11 @@ class Citation(models.Model):
     def __str__(self):
         return f"{self.briefing.slug}: {self.local_key}"
 
+    def clean(self):
+        self.check_markdown_lengths()
+
     def save(self, *args, **kwargs):
-        self.entry_html = render_markdown(self.entry, inline=True).html
+        self.render_markdown_fields()
         super().save(*args, **kwargs)
 
 

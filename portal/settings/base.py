@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "briefings",
+    "briefings.packs",
     "portal",
 ]
 

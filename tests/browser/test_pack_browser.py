@@ -2,13 +2,12 @@
 adds three items from two documents, reorders them and writes notes. Every page on the way is
 axe-clean (WCAG 2.2 AA and best practice)."""
 
-from importlib import import_module
-
 import pytest
 
-from briefings.pack_models import Pack
+from briefings.packs.models import Pack
+from briefings.packs.permissions import seed_groups
 from tests.support.axe import axe_violations
-from tests.support.packs import PASSWORD, make_trainer, section
+from tests.support.packs import PASSWORD, make_pack, make_trainer, published_targets, section
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +44,8 @@ def press_enter_and_wait(page):
 
 @pytest.fixture
 def keyboard_trainer(live_portal):
-    from django.apps import apps
-
-    # A transactional test starts from an empty database: seed the group as migration 0005 does.
-    import_module("briefings.migrations.0005_trainer_packs").seed_trainers(apps)
+    # A transactional test starts from an empty database: seed the group as migrations do.
+    seed_groups()
     return make_trainer("keyboard-trainer")
 
 
@@ -154,9 +151,7 @@ def test_a_trainer_builds_reorders_and_annotates_a_pack_with_the_keyboard_alone(
 
 
 def test_an_anonymous_reader_with_the_link_reads_the_pack_in_a_browser(live_portal, page):
-    from django.apps import apps
-
-    import_module("briefings.migrations.0005_trainer_packs").seed_trainers(apps)
+    seed_groups()
     trainer = make_trainer("reader-test-trainer")
     pack = Pack.objects.create(owner=trainer, title="Shared session")
     pack.items.create(kind="section", section=section("police", "disrupting-offenders"))
@@ -176,3 +171,39 @@ def test_an_anonymous_reader_with_the_link_reads_the_pack_in_a_browser(live_port
     page.goto(f"{live_portal.url}/packs/")
     assert page.locator(f'a[href="{pack.get_absolute_url()}"]').count() == 0
     assert_axe_clean(page)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_trainer_adding_to_a_full_pack_is_told_why_with_the_keyboard_alone(
+    live_portal, page, width, tmp_path
+):
+    seed_groups()
+    trainer = make_trainer(f"full-pack-trainer-{width}")
+    disrupting = section("police", "disrupting-offenders")
+    others = [t for t in published_targets(61) if t != disrupting][:60]
+    pack = make_pack(trainer, others, title="A full session")
+    page.set_viewport_size({"width": width, "height": 800})
+
+    page.goto(f"{live_portal.url}/accounts/login/?next={disrupting.get_absolute_url()}")
+    page.keyboard.type(trainer.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    press_enter_and_wait(page)
+    tab_to(page, f"Add to pack: {disrupting.heading}")
+    press_enter_and_wait(page)
+    # The trainer's most recent pack is already chosen: straight to the button.
+    assert page.locator('input[name="pack"]:checked').get_attribute("value") == pack.token
+    tab_to(page, "Add to pack")
+    press_enter_and_wait(page)
+
+    error = page.get_by_text("A pack holds at most 60 items.")
+    assert error.is_visible()
+    assert "/packs/add/" in page.url
+    assert pack.items.count() == 60
+    assert not pack.items.filter(section=disrupting).exists()
+    assert_axe_clean(page)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    page.screenshot(path=str(tmp_path / f"full-pack-{width}.png"), full_page=True)

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from reversion.models import Revision
 
+from briefings.editorial import services
+from briefings.editorial.selectors import document_versions
 from briefings.models import Briefing, Citation, KeyMessage, Reference, Section
-from briefings.revisions import document_versions, revert_document
 
 CONTENT = Path(settings.BRIEFINGS_CONTENT_DIR)
 
@@ -61,7 +62,7 @@ def test_an_import_that_changes_a_document_can_be_undone_in_its_history(db, cont
     assert baseline.revision.comment.startswith("Starting point")
     assert not Revision.objects.exclude(pk__in=[latest.revision_id, baseline.revision_id]).exists()
     admin = get_user_model().objects.create_superuser("importer-admin", "a@example.org", "pw")
-    revert_document(briefing, baseline, admin)
+    services.revert(briefing, baseline, admin)
     section = Section.objects.get(briefing=briefing, key="barriers-to-engagement")
     assert section.heading == "Barriers to engagement"
     # Importing the same files again changes the document back, and says so once more.

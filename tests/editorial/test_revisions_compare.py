@@ -5,8 +5,8 @@ import re
 from django.urls import reverse
 from reversion.models import Version
 
+from briefings.editorial.diff import word_diff
 from briefings.models import Briefing, Role
-from briefings.revision_diff import word_diff
 from tests.support.admin_forms import briefing_form, row_index, save_briefing
 
 INSERTED = "Officers should record every contact, however brief."

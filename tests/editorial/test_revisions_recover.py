@@ -4,8 +4,8 @@ import re
 
 from django.urls import reverse
 
+from briefings.editorial.selectors import document_versions
 from briefings.models import Briefing, KeyMessage, Section
-from briefings.revisions import document_versions
 from tests.support.admin_forms import briefing_form, row_index, save_briefing
 
 

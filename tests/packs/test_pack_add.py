@@ -3,9 +3,15 @@ start a new one, for published sections and key messages only."""
 
 import re
 
-from briefings.models import Status
-from briefings.pack_models import Pack
-from tests.support.packs import first_sections, key_messages, make_pack, make_trainer
+from briefings.models import KeyMessage, Status
+from briefings.packs.models import Pack
+from tests.support.packs import (
+    first_sections,
+    key_messages,
+    make_pack,
+    make_trainer,
+    published_targets,
+)
 
 
 def test_a_trainer_adds_a_section_to_an_existing_pack_at_the_end(trainer_client, trainer):
@@ -88,3 +94,14 @@ def test_a_trainer_cannot_add_to_another_trainers_pack(trainer_client, trainer):
     assert (
         theirs.token not in trainer_client.get(f"/packs/add/?section={section.pk}").content.decode()
     )
+
+
+def test_a_full_pack_refuses_another_item_with_a_message(trainer_client, trainer):
+    targets = published_targets(61)
+    pack = make_pack(trainer, targets[:60])
+    extra = targets[60]
+    kind = "key_message" if isinstance(extra, KeyMessage) else "section"
+    response = trainer_client.post("/packs/add/", {kind: extra.pk, "pack": pack.token})
+    assert response.status_code == 200
+    assert "A pack holds at most 60 items." in response.content.decode()
+    assert pack.items.count() == 60

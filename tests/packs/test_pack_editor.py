@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from briefings.pack_forms import PackItemsForm
-from briefings.pack_models import NOTE_MAX_LENGTH, Pack
+from briefings.packs.forms import PackItemsForm
+from briefings.packs.models import NOTE_MAX_LENGTH, Pack
 from tests.support.packs import first_sections, key_messages, make_pack
 
 

@@ -3,7 +3,7 @@ the link nobody can find them. Crawlers are kept away from packs altogether (sit
 
 import pytest
 
-from briefings.pack_models import Pack
+from briefings.packs.models import Pack
 from tests.support.packs import first_sections, make_pack
 
 

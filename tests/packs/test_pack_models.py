@@ -7,7 +7,7 @@ import string
 import pytest
 from django.db import IntegrityError, transaction
 
-from briefings.pack_models import TOKEN_BYTES, TOKEN_LENGTH, Pack, PackItem
+from briefings.packs.models import TOKEN_BYTES, TOKEN_LENGTH, Pack, PackItem
 from tests.support.packs import first_sections, key_messages, make_pack
 
 TOKEN_ALPHABET = set(string.ascii_letters + string.digits + "-_")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from briefings.models import Status
-from briefings.pack_models import Pack
+from briefings.packs.models import Pack
 from tests.support.packs import first_sections, key_messages, make_pack, make_trainer, text_of
 
 

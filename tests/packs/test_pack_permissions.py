@@ -63,7 +63,7 @@ def test_a_signed_in_user_who_is_not_a_trainer_is_refused(client, pack):
 
 
 def test_an_inactive_trainer_is_no_longer_a_trainer(trainer, pack):
-    from briefings.trainers import user_is_trainer
+    from briefings.packs.permissions import user_is_trainer
 
     assert user_is_trainer(trainer)
     trainer.is_active = False

@@ -5,7 +5,8 @@ import re
 from django.contrib.auth.models import Group, User
 
 from briefings.models import KeyMessage, Section
-from briefings.pack_models import TRAINERS_GROUP, Pack, PackItem
+from briefings.packs.models import Pack, PackItem
+from briefings.packs.permissions import TRAINERS_GROUP
 
 PASSWORD = "a-long-trainer-password"
 
@@ -28,6 +29,14 @@ def first_sections(slug, n):
 
 def key_messages(slug, n):
     return list(KeyMessage.objects.filter(briefing__slug=slug).order_by("order")[:n])
+
+
+def published_targets(n):
+    """n published sections (at any level), then key messages: enough to fill a pack."""
+    found = list(Section.objects.published().order_by("pk")[:n])
+    found += list(KeyMessage.objects.published().order_by("pk")[: n - len(found)])
+    assert len(found) == n, "not enough published content"
+    return found
 
 
 def make_pack(owner, targets, *, title="Session on disruption", notes=(), **fields):

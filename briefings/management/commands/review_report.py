@@ -1,14 +1,11 @@
 """List the documents whose review is overdue or coming up."""
 
-import datetime
-
 from django.core.management.base import BaseCommand
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 
-from briefings.editorial_admin import REVIEW_DUE_WITHIN_DAYS
-from briefings.models import Briefing, Status
+from briefings.editorial.selectors import REVIEW_DUE_WITHIN_DAYS, review_report
+from briefings.models import Status
 
 
 def _date(value):
@@ -27,31 +24,30 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days, **options):
-        today = timezone.localdate()
-        horizon = today + datetime.timedelta(days=days)
-        listed = list(Briefing.objects.due_for_review(horizon).order_by("next_review_due", "title"))
-        overdue = [b for b in listed if b.next_review_due < today]
-        due = [b for b in listed if b.next_review_due >= today]
+        report = review_report(days)
+        today = report.today
         self.stdout.write(f"Review report for {_date(today)}")
         self.stdout.write("")
-        if overdue:
-            self.stdout.write(self.style.ERROR(f"Overdue ({len(overdue)}):"))
-            for briefing in overdue:
+        if report.overdue:
+            self.stdout.write(self.style.ERROR(f"Overdue ({len(report.overdue)}):"))
+            for briefing in report.overdue:
                 late = (today - briefing.next_review_due).days
                 self._line(briefing, f"{late} day{'s' if late != 1 else ''} overdue")
             self.stdout.write("")
-        if due:
-            self.stdout.write(self.style.WARNING(f"Due in the next {days} days ({len(due)}):"))
-            for briefing in due:
+        if report.due:
+            self.stdout.write(
+                self.style.WARNING(f"Due in the next {days} days ({len(report.due)}):")
+            )
+            for briefing in report.due:
                 left = (briefing.next_review_due - today).days
                 self._line(briefing, "due today" if not left else f"due in {left} days")
             self.stdout.write("")
-        if not listed:
+        if not report.overdue and not report.due:
             self.stdout.write(
                 self.style.SUCCESS(f"No document is overdue or due in the next {days} days.")
             )
-        undated = Briefing.objects.filter(next_review_due__isnull=True).count()
-        if undated:
+        if report.undated:
+            undated = report.undated
             self.stdout.write(
                 f"{undated} document{' has' if undated == 1 else 's have'} no review date: "
                 "set “Next review due” in the admin."

@@ -4,13 +4,14 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..models import KeyMessage
-from ..trainers import request_is_trainer
+from briefings.models import KeyMessage
+
+from ..permissions import request_is_trainer
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/add_to_pack.html", takes_context=True)
+@register.inclusion_tag("packs/add_to_pack.html", takes_context=True)
 def add_to_pack(context, target, label):
     """A link to choose a pack for a section or key message (a GET page: no form on this page,
     so the public page carries no CSRF token)."""

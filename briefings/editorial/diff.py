@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Briefing, Reference, Role, Series, Theme
+from ..models import Briefing, Reference, Role, Series, Theme
 from .revisions import DocumentState
 
 TOKEN_RE = re.compile(r"\S+\s*")
@@ -448,3 +448,24 @@ def compare(old: DocumentState, new: DocumentState) -> DocumentDiff:
         citations=citations,
         unchanged_citations=unchanged_citations,
     )
+
+
+def compare_versions(briefing, old_version, new_version=None):
+    """Two of the document's versions, older first, and what changed between them.
+
+    ``new_version`` None stands for the document as it is now.
+    """
+    if new_version is None:
+        new_state = DocumentState.from_database(briefing)
+    else:
+        if new_version.revision.date_created < old_version.revision.date_created:
+            old_version, new_version = new_version, old_version
+        new_state = DocumentState.from_revision(new_version.revision, briefing.pk)
+    old_state = DocumentState.from_revision(old_version.revision, briefing.pk)
+    return old_version, new_version, compare(old_state, new_state)
+
+
+def changes_on_revert(briefing, version) -> DocumentDiff:
+    """What reverting the document to ``version`` would change."""
+    state = DocumentState.from_revision(version.revision, briefing.pk)
+    return compare(DocumentState.from_database(briefing), state)

@@ -14,8 +14,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-TRAINERS_GROUP = "Trainers"
-
 # 12 random bytes: 96 bits, 16 URL-safe characters. Short enough to type from a handout, far too
 # many to guess or enumerate.
 TOKEN_BYTES = 12
@@ -30,6 +28,17 @@ MAX_ITEMS = 60
 
 def new_token():
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class PackQuerySet(models.QuerySet):
+    def listed(self):
+        return self.filter(visibility=Pack.Visibility.LISTED)
+
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+    def with_item_count(self):
+        return self.annotate(item_count=models.Count("items"))
 
 
 class Pack(models.Model):
@@ -57,7 +66,11 @@ class Pack(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    objects = PackQuerySet.as_manager()
+
     class Meta:
+        # The table the model had as a briefings model: moving the app moved no data.
+        db_table = "briefings_pack"
         ordering = ["-updated"]
 
     def __str__(self):
@@ -105,6 +118,7 @@ class PackItem(models.Model):
     )
 
     class Meta:
+        db_table = "briefings_packitem"
         ordering = ["pack", "order", "id"]
         constraints = [
             # At most the target its kind names; none at all once that target has been deleted.

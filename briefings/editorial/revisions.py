@@ -8,7 +8,10 @@ Restoring does not write the stored rows back raw. Each object is saved through 
 with its primary key kept, so the Markdown is rendered again, quotes and citation indexes are
 derived again, a restored section keeps its permanent link ``/s/<id>/``, a reverted heading leaves
 its old slug redirecting, and every ``post_save`` listener (search index, cache) hears of the
-change like any other edit.
+change like any other edit. A restore renders every text before its transaction opens
+(``DocumentState.prerender``), so the write lock is never held while Markdown renders.
+
+The editorial services (``services.py``) are the way in; the reads are in ``selectors.py``.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
-from reversion.models import Revision, Version
+from reversion.models import Revision
 
-from .models import (
+from ..models import (
     Briefing,
     Citation,
     KeyMessage,
@@ -36,6 +39,7 @@ from .models import (
     ThemedKeyMessage,
     ThemedSection,
 )
+from .selectors import describe_revision, document_versions
 
 BASELINE_COMMENT = (
     "Starting point: the document as it was before its first edit in the admin "
@@ -120,6 +124,38 @@ class DocumentState:
                 )
         return state
 
+    def prerender(self, sections=None):
+        """Render every text a restore of this state (or of ``sections`` only) will save.
+
+        A whole document is restored with its own citations, so its texts are rendered against
+        them; a single section is restored into the document as it is now.
+        """
+        try:
+            self._prerender(sections)
+        except ValidationError as exc:
+            raise RevisionError(
+                "This version has a text longer than today's limit, so it cannot be restored: "
+                + " ".join(exc.messages)
+            ) from exc
+
+    def _prerender(self, sections):
+        if sections is not None:
+            for pk in sections:
+                self.sections[pk].instance.prerender()
+            return
+        citations = [item.instance for item in self.citations.values()]
+        references = Reference.objects.in_bulk({c.reference_id for c in citations})
+        for citation in citations:
+            if citation.reference_id in references:  # else the restore refuses it anyway
+                citation.reference = references[citation.reference_id]
+            citation.prerender()
+        own = [c for c in citations if c.reference_id in references]
+        briefing = self.briefing.instance
+        resolver = briefing.citation_resolver(citations=own)
+        briefing.prerender(resolver)
+        for item in [*self.sections.values(), *self.key_messages.values()]:
+            item.instance.prerender(resolver)
+
     @classmethod
     def from_database(cls, briefing) -> DocumentState:
         state = cls(
@@ -203,16 +239,6 @@ class ImportRevisions:
         return recorded
 
 
-def document_versions(briefing_or_id):
-    """The briefing's versions, newest first, one per revision."""
-    pk = getattr(briefing_or_id, "pk", briefing_or_id)
-    return (
-        Version.objects.get_for_object_reference(Briefing, pk)
-        .select_related("revision", "revision__user")
-        .order_by("-revision__date_created", "-pk")
-    )
-
-
 def ensure_baseline(briefing) -> bool:
     """Record the document as it is now if no revision holds it yet.
 
@@ -229,12 +255,6 @@ def ensure_baseline(briefing) -> bool:
         reversion.set_date_created(when)
         record_document(briefing)
     return True
-
-
-def describe_revision(revision) -> str:
-    when = date_format(timezone.localtime(revision.date_created), "j F Y, H:i")
-    who = revision.user.get_username() if revision.user_id else "unknown"
-    return f"{when} by {who}"
 
 
 # ---- restoring ---------------------------------------------------------------------------------
@@ -330,8 +350,12 @@ def apply_state(state: DocumentState, sections=None):
         ):
             citation.delete()
         # Citations first: the introduction and sections render their citation links from them.
-        _save_until_done(state.citations.values(), lambda item: item.instance.save())
+        # A recovered document's row does not exist yet, so each citation is given the document
+        # itself, for anything that names the citation (reversion does) before it is saved.
         briefing = state.briefing.instance
+        for item in state.citations.values():
+            item.instance.briefing = briefing
+        _save_until_done(state.citations.values(), lambda item: item.instance.save())
         try:
             with transaction.atomic():
                 briefing.save()
@@ -353,11 +377,15 @@ def apply_state(state: DocumentState, sections=None):
     _save_until_done(messages, _save_key_message(state, themes))
 
 
-def revert_document(briefing, version, user, comment=""):
-    """Restore the document to ``version`` (one of its versions), recorded as a new revision."""
+def revert_document(briefing, version, user, comment="", then=None):
+    """Restore the document to ``version`` (one of its versions), recorded as a new revision.
+
+    ``then()``, if given, runs in the same transaction after the restore.
+    """
     state = DocumentState.from_revision(version.revision, briefing.pk)
     if state is None:
         raise RevisionError("That revision does not hold this document.")
+    state.prerender()
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(
@@ -366,46 +394,12 @@ def revert_document(briefing, version, user, comment=""):
         apply_state(state)
         briefing.refresh_from_db()
         record_document(briefing)
+        if then is not None:
+            then()
     return briefing
 
 
-# ---- deleted documents and sections ------------------------------------------------------------
-
-
-@dataclass
-class Deleted:
-    """A deleted document or section, with the last version that held it."""
-
-    version: Version
-    instance: models.Model
-    briefing_id: int
-    briefing_title: str = ""
-
-
-def deleted_sections(briefing_id=None) -> list[Deleted]:
-    versions = Version.objects.get_deleted(Section).select_related("revision", "revision__user")
-    found = []
-    for version in versions.order_by("-revision__date_created"):
-        instance = version._object_version.object
-        if briefing_id is None or instance.briefing_id == briefing_id:
-            found.append(Deleted(version, instance, instance.briefing_id))
-    titles = dict(
-        Briefing.objects.filter(pk__in={d.briefing_id for d in found}).values_list("pk", "title")
-    )
-    # Sections of a deleted document come back with the document, not one by one.
-    found = [item for item in found if item.briefing_id in titles]
-    for item in found:
-        item.briefing_title = titles[item.briefing_id]
-    return found
-
-
-def deleted_documents() -> list[Deleted]:
-    versions = Version.objects.get_deleted(Briefing).select_related("revision", "revision__user")
-    found = []
-    for version in versions.order_by("-revision__date_created"):
-        instance = version._object_version.object
-        found.append(Deleted(version, instance, instance.pk, instance.title))
-    return found
+# ---- recovering deleted documents and sections -----------------------------------------------
 
 
 def recover_section(version, user):
@@ -434,6 +428,7 @@ def recover_section(version, user):
         for pk, item in state.sections.items()
         if item.instance.parent_id == section.pk and pk not in existing
     ]
+    state.prerender(sections=restore)
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(f"Recovered the deleted section “{section}”.")
@@ -455,6 +450,7 @@ def recover_document(version, user):
         raise RevisionError(
             f"Another document now uses the address /documents/{slug}/: change its slug first."
         )
+    state.prerender()
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(f"Recovered the deleted document “{state.briefing.instance}”.")

@@ -1,4 +1,5 @@
-"""Signing in on the public site, for trainers (who are not staff and cannot use the admin's form).
+"""/accounts/: signing in on the public site, for trainers (who are not staff and cannot use the
+admin's form). Editors may use it too; it sends each to their own start page.
 
 Django's LoginView passes the request to authenticate(), so django-axes counts failures and locks
 out this form exactly as it does the admin's.
@@ -8,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import path, reverse
 
-from .trainers import user_is_trainer
+from .permissions import user_is_trainer
 
 
 class SignInForm(AuthenticationForm):

@@ -13,29 +13,25 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .pack_content import PackEntry, pack_entries
-from .pack_forms import AddToPackForm, PackForm, PackItemsForm, TargetForm, positions_after_move
-from .pack_models import Pack, PackItem
+from . import services
+from .forms import AddToPackForm, PackForm, PackItemsForm, TargetForm
+from .permissions import request_is_trainer, trainer_required
 from .qr import qr_svg
-from .trainers import request_is_trainer, trainer_required
+from .selectors import PackEntry, listed_packs, pack_by_token, pack_entries, packs_of
 
 LISTED_PER_PAGE = 25
 
 
 def get_pack(token):
-    pack = Pack.objects.select_related("owner").filter(token=token).first()
-    # The exact comparison also guards against a database collation that matches without case.
-    if pack is None or not constant_time_compare(pack.token, token):
+    pack = pack_by_token(token)
+    if pack is None:
         raise Http404("No such pack")
     return pack
 
@@ -56,12 +52,7 @@ def _with_robots(response, pack):
 @never_cache
 @require_safe
 def pack_index(request):
-    packs = (
-        Pack.objects.filter(visibility=Pack.Visibility.LISTED)
-        .annotate(item_count=Count("items"))
-        .order_by("-updated", "title")
-    )
-    page = Paginator(packs, LISTED_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(listed_packs(), LISTED_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "packs/index.html",
@@ -116,8 +107,7 @@ def pack_handout(request, token):
 @require_safe
 @trainer_required
 def my_packs(request):
-    packs = request.user.packs.annotate(item_count=Count("items")).order_by("-updated")
-    return render(request, "packs/mine.html", {"packs": packs})
+    return render(request, "packs/mine.html", {"packs": packs_of(request.user)})
 
 
 @never_cache
@@ -126,9 +116,7 @@ def my_packs(request):
 def pack_create(request):
     form = PackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        pack = form.save(commit=False)
-        pack.owner = request.user
-        pack.save()
+        pack = services.create_pack(request.user, **form.cleaned_data)
         messages.success(request, f"Created “{pack.title}”. Add sections and key messages to it.")
         return redirect(pack.get_edit_url())
     return render(request, "packs/form.html", {"form": form})
@@ -202,8 +190,9 @@ def pack_edit(request, token):
         return _editor(request, pack)
     form = PackForm(request.POST, instance=pack)
     if not form.is_valid():
-        return _editor(request, Pack.objects.get(pk=pack.pk), details_form=form)
-    form.save()
+        # The form has written its invalid values onto `pack`: show the saved ones beside it.
+        return _editor(request, get_pack(token), details_form=form)
+    services.update_details(pack, **form.cleaned_data)
     messages.success(request, "Saved the title, introduction and visibility.")
     return _back_to_editor(pack, "save-details")
 
@@ -211,66 +200,57 @@ def pack_edit(request, token):
 @never_cache
 @require_POST
 @trainer_required
-def pack_items(request, token):
+def pack_edit_items(request, token):
     """Save every note, then do what the pressed button says: save, move or remove."""
     pack = get_own_pack(request, token)
     entries = pack_entries(pack, abbreviate=False)
-    items = [entry.item for entry in entries]
-    form = PackItemsForm(request.POST, items=items)
+    form = PackItemsForm(request.POST, items=[entry.item for entry in entries])
     if not form.is_valid():
         if "action" in form.errors:
             return HttpResponseBadRequest("Unknown action.")
         return _editor(request, pack, items_form=form)
-
-    headings = {entry.item.pk: entry.heading for entry in entries}
+    # An item added since this editor was loaded (say, in another tab) has no note field in the
+    # form: keep its note rather than blank it.
+    notes = {
+        pk: form.cleaned_data[form.note_name(item)]
+        for pk, item in form.items.items()
+        if form.note_name(item) in request.POST
+    }
+    services.update_notes(pack, notes)
     action, _, raw_pk = form.cleaned_data["action"].partition(":")
-    with transaction.atomic():
-        changed = []
-        for item in items:
-            name = PackItemsForm.note_name(item)
-            # An item added since this editor was loaded (say, in another tab) has no note field
-            # in the form: keep its note rather than blank it.
-            if name not in request.POST:
-                continue
-            note = form.cleaned_data[name]
-            if note != item.note:
-                item.note = note
-                changed.append(item)
-        PackItem.objects.bulk_update(changed, ["note"])
-
-        if action == "save":
-            focus = "save-notes"
-            messages.success(request, "Saved your notes.")
+    if action == "save":
+        messages.success(request, "Saved your notes.")
+        return _back_to_editor(pack, "save-notes")
+    heading = next(entry.heading for entry in entries if entry.item.pk == int(raw_pk))
+    try:
+        if action == "remove":
+            focus = _remove(request, pack, int(raw_pk), heading)
         else:
-            item = form.items[int(raw_pk)]
-            heading = headings[item.pk]
-            if action == "remove":
-                index = items.index(item)
-                item.delete()
-                items.remove(item)
-                ordered = items
-                neighbour = items[min(index, len(items) - 1)] if items else None
-                focus = f"note-{neighbour.pk}" if neighbour else "status"
-                messages.success(request, f"Removed “{heading}” from the pack.")
-            else:
-                ordered = positions_after_move(items, item, action)
-                position = ordered.index(item)
-                at_top, at_bottom = position == 0, position == len(ordered) - 1
-                if action == "up":
-                    focus = f"down-{item.pk}" if at_top and not at_bottom else f"up-{item.pk}"
-                else:
-                    focus = f"up-{item.pk}" if at_bottom and not at_top else f"down-{item.pk}"
-                if at_top and at_bottom:
-                    focus = f"note-{item.pk}"
-                messages.success(
-                    request,
-                    f"Moved “{heading}” to position {position + 1} of {len(ordered)}.",
-                )
-            for order, each in enumerate(ordered):
-                each.order = order
-            PackItem.objects.bulk_update(ordered, ["order"])
-        pack.save(update_fields=["updated"])
+            focus = _move(request, pack, int(raw_pk), action, heading)
+    except services.PackError as error:
+        messages.error(request, str(error))
+        focus = "status"
     return _back_to_editor(pack, focus)
+
+
+def _remove(request, pack, item_pk, heading):
+    index, items = services.remove_item(pack, item_pk)
+    messages.success(request, f"Removed “{heading}” from the pack.")
+    neighbour = items[min(index, len(items) - 1)] if items else None
+    return f"note-{neighbour.pk}" if neighbour else "status"
+
+
+def _move(request, pack, item_pk, direction, heading):
+    """Move an item; the control that keeps focus (the same one, unless it has just vanished)."""
+    ordered = services.move_item(pack, item_pk, direction)
+    position = [item.pk for item in ordered].index(item_pk)
+    messages.success(request, f"Moved “{heading}” to position {position + 1} of {len(ordered)}.")
+    at_top, at_bottom = position == 0, position == len(ordered) - 1
+    if at_top and at_bottom:
+        return f"note-{item_pk}"
+    if direction == "up":
+        return f"down-{item_pk}" if at_top else f"up-{item_pk}"
+    return f"up-{item_pk}" if at_bottom else f"down-{item_pk}"
 
 
 @never_cache
@@ -280,7 +260,7 @@ def pack_delete(request, token):
     pack = get_own_pack(request, token)
     if request.method == "POST":
         title = pack.title
-        pack.delete()
+        services.delete_pack(pack)
         messages.success(request, f"Deleted “{title}”.")
         return redirect("packs:mine")
     return render(request, "packs/delete.html", {"pack": pack})
@@ -295,7 +275,7 @@ def pack_add(request):
     if not target_form.is_valid():
         raise Http404("No such published section or key message")
     kind, target = target_form.kind, target_form.target
-    packs = list(request.user.packs.order_by("-updated"))
+    packs = list(packs_of(request.user))
     form = AddToPackForm(request.POST or None, packs=packs)
     if request.method == "POST" and form.is_valid():
         item = _add_item(request, form, kind, target)
@@ -315,17 +295,16 @@ def pack_add(request):
 
 
 def _add_item(request, form, kind, target):
-    pack = form.pack
-    label = target.heading if kind == "section" else "the key message"
+    label = services.target_label(kind, target)
     try:
-        with transaction.atomic():
-            if pack is None:
-                pack = Pack.objects.create(owner=request.user, title=form.cleaned_data["new_title"])
-            next_order = (pack.items.aggregate(n=Max("order"))["n"] or 0) + 1
-            item = PackItem.objects.create(pack=pack, kind=kind, order=next_order, **{kind: target})
-            pack.save(update_fields=["updated"])
-    except IntegrityError:
-        form.add_error("pack", f"“{pack.title}” already has {label}.")
+        if form.pack is None:
+            item = services.add_item_to_new_pack(
+                request.user, form.cleaned_data["new_title"], kind, target
+            )
+        else:
+            item = services.add_item(form.pack, kind, target)
+    except services.PackError as error:
+        form.add_error("pack", str(error))
         return None
-    messages.success(request, f"Added {label} to “{pack.title}”.")
+    messages.success(request, f"Added {label} to “{item.pack.title}”.")
     return item

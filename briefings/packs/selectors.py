@@ -1,4 +1,5 @@
-"""What a pack shows: each item's live, published text, in a fixed number of queries.
+"""Reading packs: finding one by its token, the lists of packs, and what a pack shows (each item's
+live, published text, in a fixed number of queries).
 
 An item is shown only while its target is published *now* (a draft section, a section of a draft
 or not-yet-public document, or a deleted one all read "no longer available"), so a pack can never
@@ -11,12 +12,33 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.crypto import constant_time_compare
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from .models import Briefing, KeyMessage, Section
-from .pack_models import Pack, PackItem
-from .pages import Abbreviations
+from briefings.models import Briefing, KeyMessage, Section
+from briefings.pages import Abbreviations
+
+from .models import Pack, PackItem
+
+
+def pack_by_token(token) -> Pack | None:
+    """The pack with this share token, or None."""
+    pack = Pack.objects.select_related("owner").filter(token=token).first()
+    # The exact comparison also guards against a database collation that matches without case.
+    if pack is None or not constant_time_compare(pack.token, token):
+        return None
+    return pack
+
+
+def listed_packs():
+    """The packs on the public index, most recently changed first."""
+    return Pack.objects.listed().with_item_count().order_by("-updated", "title")
+
+
+def packs_of(user):
+    """A trainer's own packs, most recently changed first."""
+    return Pack.objects.owned_by(user).with_item_count().order_by("-updated")
 
 
 @dataclass
@@ -57,7 +79,19 @@ class PackEntry:
         return f"item-{self.position}"
 
 
-def pack_items(pack: Pack):
+def published_target(kind, pk):
+    """The published section or key message a trainer asks to add, or None."""
+    if kind == PackItem.Kind.SECTION:
+        queryset = Section.objects.published()
+    elif kind == PackItem.Kind.KEY_MESSAGE:
+        queryset = KeyMessage.objects.published()
+    else:
+        return None
+    return queryset.select_related("briefing").filter(pk=pk).first()
+
+
+def ordered_items(pack: Pack) -> list[PackItem]:
+    """The pack's items in the trainer's order, with what they point at."""
     return list(
         pack.items.select_related("section__briefing", "key_message__briefing").order_by(
             "order", "id"
@@ -67,7 +101,7 @@ def pack_items(pack: Pack):
 
 def pack_entries(pack: Pack, *, abbreviate=True):
     """The pack's items in order, each resolved against what is published now."""
-    items = pack_items(pack)
+    items = ordered_items(pack)
     section_ids = [i.section_id for i in items if i.section_id]
     message_ids = [i.key_message_id for i in items if i.key_message_id]
     live_sections = set(

@@ -5,14 +5,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import KeyMessage, Section
-from .pack_models import (
-    MAX_ITEMS,
-    NOTE_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
-    Pack,
-    PackItem,
-)
+from .models import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, Pack
+from .selectors import published_target
 
 
 class PlainLabels:
@@ -42,17 +36,6 @@ class PackForm(PlainLabels, forms.ModelForm):
         }
 
 
-def find_target(kind, pk):
-    """The published section or key message a trainer asks to add, or None."""
-    if kind == PackItem.Kind.SECTION:
-        queryset = Section.objects.published()
-    elif kind == PackItem.Kind.KEY_MESSAGE:
-        queryset = KeyMessage.objects.published()
-    else:
-        return None
-    return queryset.select_related("briefing").filter(pk=pk).first()
-
-
 class TargetForm(forms.Form):
     """?section=<id> or ?key_message=<id>: what the "Add to pack" control points at."""
 
@@ -65,7 +48,7 @@ class TargetForm(forms.Form):
         if len(chosen) != 1:
             raise ValidationError("Choose one section or key message.")
         self.kind = chosen[0]
-        self.target = find_target(self.kind, data[self.kind])
+        self.target = published_target(self.kind, data[self.kind])
         if self.target is None:
             raise ValidationError("That section or key message is not published.")
         return data
@@ -99,9 +82,8 @@ class AddToPackForm(PlainLabels, forms.Form):
                 self.add_error("new_title", "Give the new pack a title.")
             self.pack = None
         elif choice:
+            # Whether it has room is decided when the item is added, with the pack locked.
             self.pack = self.packs[choice]
-            if self.pack.items.count() >= MAX_ITEMS:
-                self.add_error("pack", f"A pack holds at most {MAX_ITEMS} items.")
         return data
 
 
@@ -141,13 +123,3 @@ class PackItemsForm(forms.Form):
 
     def note_fields(self):
         return {pk: self[self.note_name(item)] for pk, item in self.items.items()}
-
-
-def positions_after_move(items, item, direction):
-    """The items in their new order after moving one up or down."""
-    ordered = list(items)
-    index = ordered.index(item)
-    swap = index - 1 if direction == "up" else index + 1
-    if 0 <= swap < len(ordered):
-        ordered[index], ordered[swap] = ordered[swap], ordered[index]
-    return ordered
