@@ -4,7 +4,9 @@ keyboard alone, on a phone's menu too."""
 
 import pytest
 
+from briefings.packs.permissions import seed_groups
 from tests.support.axe import axe_violations
+from tests.support.packs import PASSWORD, first_sections, make_pack, make_trainer, section
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +26,11 @@ PAGES = [
     "/themes/health-needs/?role=police",
     "/themes/disrupting-perpetrators/compare/",
     "/themes/barriers-to-disclosure/compare/?role=police",
+    "/search/",
     "/search/?q=missing&role=police&theme=going-missing",
+    "/search/?q=xylophone&role=police",
+    "/accounts/login/",
+    "/packs/",
     "/references/?sort=cited",
     "/glossary/",
     "/no-such-page/",
@@ -42,6 +48,51 @@ def test_every_page_type_passes_axe(live_portal, browser, width):
             problems = axe_violations(page)
             if problems:
                 failures[path] = problems
+    finally:
+        context.close()
+    assert failures == {}
+
+
+def _failures(page, base, paths):
+    failures = {}
+    for path in paths:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        problems = axe_violations(page)
+        if problems:
+            failures[path] = problems
+    return failures
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_trainers_pages_and_the_reading_pages_they_add_from_pass_axe(live_portal, browser, width):
+    seed_groups()
+    trainer = make_trainer(f"axe-trainer-{width}")
+    disrupting = section("police", "disrupting-offenders")
+    pack = make_pack(trainer, [disrupting, first_sections("social-workers", 1)[0]])
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        base = live_portal.url
+        # Read by anyone with the link.
+        shared = [pack.get_absolute_url(), pack.get_handout_url()]
+        failures = _failures(page, base, shared)
+        page.goto(f"{base}/accounts/login/")
+        page.fill("#id_username", trainer.username)
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        # Signed in: the reading pages carry "Add to pack" beside each passage.
+        reading = ["/documents/police/", disrupting.get_absolute_url()]
+        page.goto(base + reading[1])
+        assert page.locator("a.add-to-pack").count() > 0
+        own = [
+            "/packs/mine/",
+            "/packs/new/",
+            f"/packs/add/?section={disrupting.pk}",
+            pack.get_edit_url(),
+        ]
+        failures |= _failures(page, base, reading + own)
     finally:
         context.close()
     assert failures == {}

@@ -1,3 +1,6 @@
+from tests.support.queries import queries_for
+
+
 def test_the_glossary_lists_every_acronym_with_its_expansion(client, db):
     page = client.get("/glossary/").content.decode()
     for term, expansion in [
@@ -32,3 +35,8 @@ def test_the_glossary_covers_the_acronyms_the_issue_names(db):
         "PACE",
         "SOA",
     } <= terms
+
+
+def test_the_glossary_costs_one_query_and_one_for_the_readers_role(client, db):
+    assert queries_for(client, "/glossary/") == 1
+    assert queries_for(client, "/glossary/?role=police") == 2
