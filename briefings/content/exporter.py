@@ -37,10 +37,7 @@ def export_briefing(briefing: Briefing, glossary_terms=None) -> str:
     meta = {"title": briefing.title}
     if briefing.short_title:
         meta["short_title"] = briefing.short_title
-    meta |= {
-        "slug": briefing.slug,
-        "kind": briefing.kind,
-    }
+    meta |= {"slug": briefing.slug, "kind": briefing.kind}
     if briefing.series_id:
         meta["series"] = briefing.series.name
         meta["series_title"] = briefing.series_title
