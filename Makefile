@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev migrate content serve bench bench-http bench-search load clean
+.PHONY: run test test-sqlite test-postgres test-redis cluster-test lint install install-dev migrate content serve bench bench-http bench-search bench-markdown load abuse-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,8 @@ content: migrate
 run: content
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: set up and run the whole suite (SQLite, then PostgreSQL when available)
-test: test-sqlite test-postgres
+## make test: set up and run the whole suite (SQLite, then PostgreSQL and Redis when available)
+test: test-sqlite test-postgres test-redis
 
 test-sqlite: install-dev var
 	$(BIN)/pytest
@@ -51,6 +51,26 @@ test-postgres: install-dev
 	else \
 		echo "TEST_DATABASE_URL not set: skipping the PostgreSQL run (CI runs it)."; \
 	fi
+
+# The cache tests again with the page cache in a real Redis: TEST_REDIS_URL names a server (CI
+# starts one). Without one, this is skipped on a developer machine and is a failure in CI.
+REDIS_TESTS := tests/portal/test_page_cache.py tests/portal/test_public_page_headers.py \
+	tests/portal/test_healthz.py tests/portal/test_error_pages.py tests/pages
+test-redis: install-dev
+	@if [ -n "$$TEST_REDIS_URL" ]; then \
+		TEST_CACHE_URL="$$TEST_REDIS_URL" $(BIN)/pytest $(REDIS_TESTS); \
+	elif [ -n "$$CI" ]; then \
+		echo "CI must set TEST_REDIS_URL to run the cache tests on Redis" >&2; exit 1; \
+	else \
+		echo "TEST_REDIS_URL not set: skipping the Redis run of the cache tests (CI runs it)."; \
+	fi
+
+## make cluster-test: PostgreSQL, Redis, nginx and two gunicorn servers on loopback, from the
+## files in deploy/, proved under load and failures (docs/deploy.md). Needs nginx, redis-server,
+## PostgreSQL's server binaries and openssl. CLUSTER_SECONDS (60) and CLUSTER_USERS (200) set
+## the load; the 60 s results go into docs/benchmarks.md.
+cluster-test: install-dev
+	$(BIN)/python -m perf.cluster
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -77,8 +97,15 @@ serve: install var
 load: install-dev var
 	$(BIN)/python -m perf.load
 
-## make bench: search latency, and a document page against the same HTML as a static file
-bench: install-dev bench-search bench-http
+## make abuse-test: junk query strings and unique searches beside 20 readers, 60 s per phase,
+## with the local-memory cache and with a Redis of its own (needs redis-server); results in
+## docs/benchmarks.md
+abuse-test: install-dev var
+	$(BIN)/python -m perf.abuse
+
+## make bench: search latency, a document page against the same HTML as a static file, and
+## Markdown rendering of the worst known texts
+bench: install-dev bench-search bench-http bench-markdown
 
 # Search latency at corpus scales 1 and 100 (manage.py generate_corpus) on a throw-away SQLite
 # database under var/, never the development one; writes docs/benchmarks.md.
@@ -92,6 +119,11 @@ bench-search: install-dev var
 
 bench-http: install-dev var
 	$(BIN)/python -m perf.http_bench
+
+# Rendering time of the pathological Markdown family at 10k, 20k and 50k characters (no database);
+# writes docs/benchmarks.md and fails if the slowest is over a second.
+bench-markdown: install-dev
+	$(BIN)/python -m perf.markdown_bench
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

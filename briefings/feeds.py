@@ -7,6 +7,7 @@ document, and nothing about drafts. Minor changes leave no note, so they are not
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
@@ -17,6 +18,14 @@ from django.utils.feedgenerator import Atom1Feed
 from .models import Briefing, ChangeNote
 
 FEED_LENGTH = 50
+# Characters XML 1.0 cannot carry: a stored title holding one must not break the whole feed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("", text)
+
+
 TAG_AUTHORITY = "cse-guidance-portal"
 
 
@@ -72,8 +81,19 @@ def feed_entries(now=None, limit=FEED_LENGTH) -> list[Entry]:
     return entries[:limit]
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are declared as text (RFC 4287, 3.1.1): change notes are plain
+    text, shown to readers as written, so a feed reader must show them so and never read markup
+    in them as HTML (Django declares every summary as HTML)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class UpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "CSE guidance portal: updates"
     subtitle = (
         "New guidance on child sexual exploitation, and changes to it that readers should know "
@@ -88,13 +108,14 @@ class UpdatesFeed(Feed):
         return reverse("briefings:feed")
 
     def items(self):
-        return feed_entries()
+        # An entry whose document has no address (a malformed slug, logged) is left out.
+        return [entry for entry in feed_entries() if entry.url]
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return xml_text(item.summary)
 
     def item_link(self, item):
         return item.url

@@ -178,11 +178,13 @@ class LinkChecker:
                 if reason:
                     problems.append(Problem(link, reason))
         if external:
-            for reference in Reference.objects.exclude(url=""):
+            # Each document's own address for a work: what its page shows.
+            for citation in Citation.objects.exclude(url="").select_related("briefing"):
                 count += 1
-                edit = reverse("admin:briefings_reference_change", args=[reference.pk])
-                link = Link(f"reference {reference.key}", edit, reference.url, str(reference))
-                outside[reference.url].append(link)
+                edit = reverse("admin:briefings_briefing_change", args=[citation.briefing_id])
+                where = f"{citation.briefing.slug} › reference {citation.local_key}"
+                link = Link(where, edit, citation.url, citation.label or citation.local_key)
+                outside[citation.url].append(link)
             for url, reason in check_external(list(outside)).items():
                 problems.extend(Problem(link, reason) for link in outside[url])
         return count, problems

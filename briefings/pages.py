@@ -17,7 +17,6 @@ from .models import (
     GlossaryTerm,
     Reference,
     Section,
-    SeriesTitle,
 )
 
 TAG_RE = re.compile(r"(<[^>]+>)")
@@ -39,7 +38,7 @@ class Abbreviations:
     """
 
     def __init__(self, terms=None):
-        terms = list(terms if terms is not None else GlossaryTerm.objects.all())
+        terms = list(terms if terms is not None else GlossaryTerm.objects.public())
         self.expansions = {escape(t.term): t.expansion for t in terms}
         self.seen: set[str] = set()
         if self.expansions:
@@ -210,19 +209,26 @@ class DocumentPage:
         }
 
 
+@dataclass
+class SeriesEntry:
+    title: str
+    briefing: Briefing | None = None
+
+
 def series_titles(briefing):
-    """The titles of the briefing's series, each with the published briefing that holds it."""
+    """The document's own series list: itself, then the titles it lists as also available, in
+    its order, each with the published briefing that holds it."""
     if not briefing.series_id:
         return []
-    titles = list(SeriesTitle.objects.filter(series_id=briefing.series_id).order_by("order"))
     held = {
         b.series_title: b for b in Briefing.objects.published().filter(series_id=briefing.series_id)
     }
     # A draft seen in preview holds its own title, as it will once published.
-    held.setdefault(briefing.series_title, briefing)
-    for title in titles:
-        title.briefing = held.get(title.title)
-    return titles
+    held[briefing.series_title] = briefing
+    titles = [briefing.series_title]
+    listed = briefing.also_available if isinstance(briefing.also_available, list) else []
+    titles += [t for t in listed if isinstance(t, str) and t not in titles]
+    return [SeriesEntry(title, held.get(title)) for title in titles if title]
 
 
 class SectionPage:

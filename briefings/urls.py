@@ -1,5 +1,7 @@
 from django.urls import path
 
+from portal.query import NoParameters, query_parameters
+
 from . import feeds, preview, views
 from .search import views as search_views
 
@@ -19,7 +21,7 @@ urlpatterns = [
     path("references/", views.references, name="references"),
     path("glossary/", views.glossary, name="glossary"),
     path("search/", search_views.search_page, name="search"),
-    path("feed/", feeds.UpdatesFeed(), name="feed"),
+    path("feed/", query_parameters(NoParameters)(feeds.UpdatesFeed()), name="feed"),
     path("preview/documents/<slug:slug>/", preview.document, name="preview_document"),
     path(
         "preview/documents/<slug:slug>/<slug:section_slug>/",

@@ -10,6 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from portal.caching import content_memo
+from portal.query import NoParameters, query_parameters
+
 from . import pages, theme_pages
 from .models import (
     Briefing,
@@ -21,11 +24,22 @@ from .models import (
     Section,
     SectionSlugHistory,
     Theme,
+    earliest_published,
 )
 
 
+def role_choices():
+    """The roles' slugs, read once per content version (the page cache's key needs them)."""
+    return content_memo(
+        "role-slugs", lambda: [(slug, slug) for slug in Role.objects.values_list("slug", flat=True)]
+    )
+
+
 class RoleForm(forms.Form):
-    role = forms.SlugField(required=False)
+    """?role=, the reader's "Viewing as". Only a real role's slug is valid, so an unknown one is
+    dropped from the page's canonical query and cannot make a new page-cache entry."""
+
+    role = forms.ChoiceField(choices=role_choices, required=False)
 
 
 def get_role(request):
@@ -41,6 +55,7 @@ def published_briefings():
 
 
 @require_safe
+@query_parameters(RoleForm)
 def home(request):
     role = get_role(request)
     roles = list(
@@ -63,6 +78,7 @@ def home(request):
 
 
 @require_safe
+@query_parameters(NoParameters)
 def role_page(request, slug):
     role = get_object_or_404(Role, slug=slug)
     briefings = list(published_briefings())
@@ -89,6 +105,7 @@ def role_page(request, slug):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def document(request, slug):
     briefing = get_object_or_404(published_briefings().select_related("series"), slug=slug)
     role = get_role(request)
@@ -97,6 +114,7 @@ def document(request, slug):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def section(request, slug, section_slug):
     briefing = get_object_or_404(published_briefings(), slug=slug)
     section = Section.objects.published().filter(briefing=briefing, slug=section_slug).first()
@@ -104,7 +122,7 @@ def section(request, slug, section_slug):
         old = SectionSlugHistory.objects.filter(
             briefing=briefing, slug=section_slug, section__in=Section.objects.published()
         ).first()
-        if old is None:
+        if old is None or not old.section.get_absolute_url():
             raise Http404("No such section")
         return redirect(old.section.get_absolute_url(), permanent=True)
     role = get_role(request)
@@ -113,19 +131,26 @@ def section(request, slug, section_slug):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def section_permalink(request, pk):
     section = get_object_or_404(Section.objects.published().select_related("briefing"), pk=pk)
+    if not section.get_absolute_url():
+        raise Http404("This section has no address")  # a malformed slug, logged
     return redirect(pages.with_query(section.get_absolute_url(), request))
 
 
 @require_safe
+@query_parameters(RoleForm)
 def key_message_permalink(request, pk):
     message = get_object_or_404(KeyMessage.objects.published().select_related("briefing"), pk=pk)
+    if not message.briefing.get_absolute_url():
+        raise Http404("This document has no address")  # a malformed slug, logged
     base = pages.with_query(message.briefing.get_absolute_url(), request)
     return redirect(f"{base}#{message.anchor}")
 
 
 @require_safe
+@query_parameters(RoleForm)
 def themes(request):
     role = get_role(request)
     matrix = theme_pages.theme_matrix(published_briefings().order_by("title"), role)
@@ -133,6 +158,7 @@ def themes(request):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def theme(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     role = get_role(request)
@@ -145,6 +171,7 @@ def theme(request, slug):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def theme_compare(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     role = get_role(request)
@@ -156,11 +183,12 @@ def theme_compare(request, slug):
     )
 
 
-class ReferenceSortForm(forms.Form):
+class ReferenceSortForm(RoleForm):
     sort = forms.ChoiceField(choices=[("author", "author"), ("cited", "cited")], required=False)
 
 
 @require_safe
+@query_parameters(ReferenceSortForm)
 def references(request):
     form = ReferenceSortForm(request.GET)
     sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "author"
@@ -176,18 +204,14 @@ def references(request):
         )
         .distinct()
     )
-    refs = (
-        refs.order_by("-cited", "authors", "year")
-        if sort == "cited"
-        else refs.order_by("authors", "year")
-    )
     refs = list(
         refs.prefetch_related(
+            # The work as the earliest-published of the published documents citing it gives it.
             Prefetch(
                 "citations",
-                queryset=Citation.objects.filter(briefing__in=published)
-                .select_related("briefing")
-                .order_by("briefing__title"),
+                queryset=Citation.objects.filter(briefing__in=published).order_by(
+                    *earliest_published("briefing__"), "local_key"
+                ),
             ),
             Prefetch(
                 "citing_sections",
@@ -197,6 +221,11 @@ def references(request):
             ),
         )
     )
+    for ref in refs:
+        ref.shown = ref.citations.all()[0]
+    refs.sort(key=lambda r: (r.shown.authors, r.shown.year, r.key))
+    if sort == "cited":
+        refs.sort(key=lambda r: -r.cited)
     return render(
         request,
         "briefings/references.html",
@@ -209,12 +238,14 @@ def references(request):
 
 
 @require_safe
+@query_parameters(RoleForm)
 def glossary(request):
-    terms = GlossaryTerm.objects.all()
+    terms = GlossaryTerm.objects.public()
     return render(request, "briefings/glossary.html", {"role": get_role(request), "terms": terms})
 
 
 @require_safe
+@query_parameters(RoleForm)
 def documents(request):
     role = get_role(request)
     briefings = list(published_briefings().order_by("kind", "title"))

@@ -68,14 +68,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def get(url, timeout=10):
-    request = urllib.request.Request(url, headers=PROXY_HEADERS)  # noqa: S310 - loopback only
+def get(url, timeout=10, headers=None):
+    request = urllib.request.Request(url, headers={**PROXY_HEADERS, **(headers or {})})  # noqa: S310
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         return response.status, response.read()
 
 
 @contextlib.contextmanager
-def gunicorn(env):
+def gunicorn(env, config=ROOT / "portal" / "gunicorn_conf.py"):
     """gunicorn with the production configuration; yields the base URL, stops it afterwards."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -84,7 +84,7 @@ def gunicorn(env):
         [
             str(BIN / "gunicorn"),
             "--config",
-            str(ROOT / "portal" / "gunicorn_conf.py"),
+            str(config),
             "--bind",
             f"127.0.0.1:{port}",
             "portal.wsgi:application",

@@ -4,20 +4,28 @@
   not under PAGE_CACHE_SKIP_PREFIXES (admin, packs, previews, health). A response is stored only
   when it is a plain 200 that sets no cookie and does not declare itself private, uncacheable or
   varying on anything but the cookie, so a view opts out with ``never_cache`` or ``private``.
-- The key is the full URL (scheme, host, path, query string: ``?role=`` gives its own page) plus
-  the *content version*, a random token replaced whenever a content model is saved, deleted or
-  has its many-to-many links changed. Content models are declared by the app that owns them
-  (``declare_content``, called from its ``AppConfig.ready``), never inferred: a model no one
-  declared (users, sessions, trainers' packs, the admin's log) changes without touching the
-  cache. A declared model's many-to-many links are content only if their through model is
-  declared too. Nothing is scanned or deleted on an edit: the
-  next request simply looks under a new key, and the old entries age out.
+- The key is the scheme, host and path, the *canonical query* (portal/query.py: only the
+  parameters the page declares it reads, normalised and in a fixed order, so ``?role=`` gives
+  its own page and ``?utm_source=`` does not), and the *content version*, a random token
+  replaced whenever a content model is saved, deleted or has its many-to-many links changed.
+  Content models are declared by the app that owns them (``declare_content``, called from its
+  ``AppConfig.ready``), never inferred: a model no one declared (users, sessions, trainers'
+  packs, the admin's log) changes without touching the cache. A declared model's many-to-many
+  links are content only if their through model is declared too. Nothing is scanned or deleted
+  on an edit: the next request simply looks under a new key, and the old entries age out.
+- Memory is bounded by the backend: the local-memory cache by its number of entries
+  (``CACHE_MAX_ENTRIES``), Redis by ``maxmemory`` with an LRU eviction policy
+  (deploy/redis/portal.conf). Any entry may vanish at any time, the content version included: a
+  missing page is rendered again, a missing version starts a new one.
 - The version is replaced when the edit happens (so the editing connection sees it at once) and
   again after the transaction commits: a reader that rendered the old rows between the two cannot
   leave them cached under the current version.
 - ``publish_from`` is applied at read time, so the version also records the next scheduled
   publication and is renewed by the first request after it.
 - Every cached page carries an ETag and Last-Modified, and conditional requests get a 304.
+- A cache that is down (Redis stopped, unreachable, out of memory) costs speed, never a page: the
+  process logs one warning and renders without the cache for PAGE_CACHE_RETRY_SECONDS, then tries
+  again (``CacheOutage``).
 
 The version must be seen by every process that serves pages. With a process-local cache (local
 memory: one per gunicorn worker) it is kept in a small file under var/; with a shared cache
@@ -36,6 +44,7 @@ import os
 import secrets
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +66,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
+from .query import cache_query
 from .request_log import CACHE_STATUS_HEADER
 
 logger = logging.getLogger(__name__)
@@ -111,6 +121,10 @@ class FileVersionStore:
         except FileNotFoundError:
             return None
 
+    def create(self, version: ContentVersion) -> ContentVersion:
+        self.write(version)
+        return version
+
     def write(self, version: ContentVersion) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(
@@ -136,6 +150,13 @@ class CacheVersionStore:
 
     def write(self, version: ContentVersion) -> None:
         self.cache.set(VERSION_CACHE_KEY, version.dumps(), timeout=None)
+
+    def create(self, version: ContentVersion) -> ContentVersion:
+        """Store a first version unless another process just did; return the one stored, so
+        processes that all found the version evicted agree on its successor."""
+        if self.cache.add(VERSION_CACHE_KEY, version.dumps(), timeout=None):
+            return version
+        return self.read() or version
 
 
 def page_cache():
@@ -194,10 +215,35 @@ def bump_content_version(*, reschedule=True) -> ContentVersion:
 
 
 def current_version() -> ContentVersion:
-    version = version_store().read()
-    if version is None or version.due(time.time()):
+    store = version_store()
+    version = store.read()
+    if version is None:
+        # Never written, or evicted from a full cache: every page is rendered afresh.
+        version = store.create(
+            ContentVersion(secrets.token_hex(8), time.time(), next_scheduled_change())
+        )
+    elif version.due(time.time()):
         version = bump_content_version()
     return version
+
+
+# The version the page cache is answering the current request under, for content_memo().
+_request_version: ContextVar[ContentVersion | None] = ContextVar("page_version", default=None)
+_memo: dict[str, tuple[str, object]] = {}
+
+
+def content_memo(name: str, compute):
+    """A small value derived from content (the roles' slugs), computed once per content version
+    in each process: the page cache's key needs it on every request, hits included."""
+    try:
+        version = _request_version.get() or current_version()
+    except CACHE_ERRORS:
+        return compute()
+    token, value = _memo.get(name, (None, None))
+    if token != version.token:
+        value = compute()
+        _memo[name] = (version.token, value)
+    return value
 
 
 # --- invalidation -------------------------------------------------------------------------------
@@ -217,11 +263,14 @@ def _is_content(sender) -> bool:
 def _after_commit():
     try:
         bump_content_version()
-    except CACHE_ERRORS:
-        logger.exception(
-            "Could not start a new content version: cached pages may be stale for up to "
-            "CACHE_SECONDS"
+    except CACHE_ERRORS as error:
+        logger.warning(
+            "Could not start a new content version (%s: %s); this server will start one as "
+            "soon as the cache answers again",
+            type(error).__name__,
+            error,
         )
+        OUTAGE.begin(error, edit_pending=True)
 
 
 def content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -236,9 +285,11 @@ def content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
         return
     try:
         bump_content_version(reschedule=False)
-    except CACHE_ERRORS:
+    except CACHE_ERRORS as error:
         # An editor's save must not fail because the cache is down; the commit tries again.
-        logger.exception("Could not start a new content version")
+        logger.warning(
+            "Could not start a new content version (%s: %s)", type(error).__name__, error
+        )
     already = any(callback is _after_commit for _, callback, _ in connection.run_on_commit)
     if not already:
         transaction.on_commit(_after_commit, using=using)
@@ -257,6 +308,53 @@ def connect_signals():
 
 
 # --- the middleware -----------------------------------------------------------------------------
+
+
+class CacheOutage:
+    """A cache that fails is left alone for PAGE_CACHE_RETRY_SECONDS (per process).
+
+    Pages are rendered without it meanwhile: one warning per outage rather than one traceback per
+    request, and no request waits on a cache server that does not answer. An edit whose new
+    content version could not be written is remembered, and the first request after the outage
+    starts a new version, so a cache that kept its entries (a network cut rather than a restart)
+    never serves pages from before the edit.
+    """
+
+    def __init__(self):
+        self.until = 0.0
+        self.edit_pending = False
+
+    def active(self) -> bool:
+        return time.monotonic() < self.until
+
+    def begin(self, error, *, edit_pending=False):
+        self.edit_pending = self.edit_pending or edit_pending
+        if self.active():
+            return
+        seconds = settings.PAGE_CACHE_RETRY_SECONDS
+        self.until = time.monotonic() + seconds
+        logger.warning(
+            "Page cache unavailable (%s: %s); serving pages without it for %s s",
+            type(error).__name__,
+            error,
+            seconds,
+        )
+
+    def recover(self) -> ContentVersion | None:
+        """After an outage with an edit in it: a new version (raises if the cache is still down)."""
+        if not self.edit_pending:
+            return None
+        version = bump_content_version()
+        self.edit_pending = False
+        logger.warning("Page cache answers again: started a new content version")
+        return version
+
+    def reset(self):
+        self.until = 0.0
+        self.edit_pending = False
+
+
+OUTAGE = CacheOutage()
 
 
 def is_cacheable_request(request) -> bool:
@@ -278,8 +376,19 @@ def is_storable_response(response) -> bool:
     return vary <= _ALLOWED_VARY
 
 
-def page_key(request, version: ContentVersion) -> str:
-    url = request.build_absolute_uri()
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def page_key(request, version: ContentVersion) -> str | None:
+    """The page's key: see the module docstring. None when the page must not be answered from
+    the cache (a query string on a page that does not declare its parameters)."""
+    query = cache_query(request)
+    if query is None:
+        return None
+    scheme, host = request.scheme, request.get_host().lower()
+    if scheme in _DEFAULT_PORTS:
+        host = host.removesuffix(_DEFAULT_PORTS[scheme])
+    url = f"{scheme}://{host}{request.path}?{query}"
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
     return f"portal:page:{version.token}:{digest}"
 
@@ -291,17 +400,30 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_cacheable_request(request):
+        if not is_cacheable_request(request) or OUTAGE.active():
             return self.get_response(request)
-        cache = page_cache()
         try:
-            version = current_version()
-            key = page_key(request, version)
-            entry = cache.get(key)
-        except CACHE_ERRORS:
+            version = OUTAGE.recover() or current_version()
+        except CACHE_ERRORS as error:
             # A cache that is down (Redis restarting, a full disk) slows pages; it must not
             # break them.
-            logger.exception("Page cache unavailable; serving without it")
+            OUTAGE.begin(error)
+            return self.get_response(request)
+        token = _request_version.set(version)
+        try:
+            return self.answer(request, version)
+        finally:
+            _request_version.reset(token)
+
+    def answer(self, request, version: ContentVersion):
+        cache = page_cache()
+        key = page_key(request, version)
+        if key is None:
+            return self.get_response(request)
+        try:
+            entry = cache.get(key)
+        except CACHE_ERRORS as error:
+            OUTAGE.begin(error)
             return self.get_response(request)
         if entry is not None:
             content, status, headers = entry
@@ -316,8 +438,8 @@ class PublicPageCacheMiddleware:
                 entry = (response.content, response.status_code, dict(response.headers))
                 try:
                     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-                except CACHE_ERRORS:
-                    logger.exception("Page cache unavailable; page not stored")
+                except CACHE_ERRORS as error:
+                    OUTAGE.begin(error)
             response[CACHE_STATUS_HEADER] = "miss"
         answer = get_conditional_response(
             request,

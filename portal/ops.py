@@ -6,6 +6,7 @@ or sections under a draft.
 
 import logging
 
+from django import forms
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
 from django.db import DatabaseError
@@ -16,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from briefings.models import Briefing, Section
+
+from .query import NoParameters, query_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +44,22 @@ ROBOTS_DISALLOW = ("/admin/", "/accounts/", "/packs/", "/preview/", "/search/")
 
 
 @require_safe
+@query_parameters(NoParameters)
 def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in ROBOTS_DISALLOW)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def with_address(items):
+    """The items whose page has an address: a row with a malformed slug is left out (and
+    logged by its get_absolute_url) rather than failing the whole sitemap."""
+    return [item for item in items if item.get_absolute_url()]
+
+
 class DocumentSitemap(Sitemap):
     def items(self):
-        return (
+        return with_address(
             Briefing.objects.published()
             .annotate(sections_updated=Max("sections__updated"))
             .order_by("title")
@@ -62,7 +72,7 @@ class DocumentSitemap(Sitemap):
 
 class SectionSitemap(Sitemap):
     def items(self):
-        return (
+        return with_address(
             Section.objects.published()
             .select_related("briefing")
             .order_by("briefing__title", "order")
@@ -74,8 +84,18 @@ class SectionSitemap(Sitemap):
 
 SITEMAPS = {"documents": DocumentSitemap, "sections": SectionSitemap}
 
+
+class SitemapQuery(forms.Form):
+    p = forms.IntegerField(min_value=1, required=False)  # Django's sitemap page number
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        query_parameters(SitemapQuery)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
 ]

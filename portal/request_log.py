@@ -1,14 +1,18 @@
 """Structured logging: one JSON object per line, and one line per request.
 
-The request line carries the method, the path, the status, the duration in milliseconds and
-whether the page cache answered. The query string is left out on purpose: a practitioner's search
-can describe a child, and logs are kept and shared more widely than the database.
+The request line carries the method, the path, the status, the duration in milliseconds,
+whether the page cache answered, the client's address (the reader's, behind the proxy:
+portal/client.py) and, on a 429, which rate limit refused it. The query string is left out on
+purpose: a practitioner's search can describe a child, and logs are kept and shared more widely
+than the database.
 """
 
 import json
 import logging
 import time
 from datetime import UTC, datetime
+
+from .client import client_address
 
 logger = logging.getLogger("portal.requests")
 
@@ -51,6 +55,8 @@ class RequestLogMiddleware:
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "cache": response.get(CACHE_STATUS_HEADER, "-"),
+                "client": client_address(request),
+                **({"limit": response.rate_limit} if hasattr(response, "rate_limit") else {}),
             },
         )
         return response

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .ratelimit import rate_limited
+
 
 def moved_to_packs(model):
     """Packs were briefings models until they became their own app (label "packs"): the admin's
@@ -18,6 +20,9 @@ def moved_to_packs(model):
 urlpatterns = [
     *moved_to_packs("pack"),
     *moved_to_packs("packitem"),
+    # The admin's own sign-in page, with every attempt counted against the client's sign-in limit
+    # (the public one, /accounts/login/, is limited in briefings/packs/accounts.py).
+    path("admin/login/", rate_limited("sign-in", methods={"POST"})(admin.site.login)),
     path("admin/", admin.site.urls),
     path("accounts/", include("briefings.packs.accounts")),
     path("packs/", include("briefings.packs.urls")),

@@ -34,12 +34,12 @@ def _empty_page_cache(settings, _content_version_file):
     from portal import caching
 
     settings.PAGE_CACHE_VERSION_FILE = _content_version_file
-    # Written here rather than on the first request, which would count a query for scheduled
-    # publications (the curated content has none) against that test.
-    caching.FileVersionStore(_content_version_file).write(
-        caching.ContentVersion(secrets.token_hex(8), time.time(), None)
-    )
     cache.clear()
+    caching.OUTAGE.reset()
+    # Written here rather than on the first request, which would count a query for scheduled
+    # publications (the curated content has none) against that test. In the store the settings
+    # choose: a file beside the local-memory cache, Redis itself in the Redis run (make test-redis).
+    caching.version_store().write(caching.ContentVersion(secrets.token_hex(8), time.time(), None))
 
 
 @pytest.fixture(scope="session")
@@ -177,3 +177,36 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def production_rate_limits(settings):
+    """The rate limits production runs with (the test settings switch them off)."""
+    settings.RATE_LIMITS = dict(settings.PRODUCTION_RATE_LIMITS)
+    return settings.RATE_LIMITS
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis server run from the shipped deploy/redis/portal.conf, for this test session."""
+    from tests.support.redis_server import running_redis
+
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """The portal's cache (pages, content version, rate limits) in that Redis, emptied first;
+    returns a raw client for looking inside."""
+    import redis
+
+    from tests.support.redis_server import redis_cache_settings
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    maxmemory = client.config_get("maxmemory")["maxmemory"]
+    settings.CACHES = {"default": redis_cache_settings(redis_url)}
+    yield client
+    client.config_set("maxmemory", maxmemory)
+    client.flushdb()

@@ -4,12 +4,16 @@ the workflow's actions (publish, return to draft, mark reviewed)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from portal.ratelimit import rate_limited
+
 from ..editorial import selectors, services
 from ..models import Briefing, Citation, KeyMessage, Section, Status
+from ..models.references import WORK_FIELDS
 from ..rendering import reusing
 from .editorial import DocumentHistoryMixin
 from .forms import (
@@ -52,7 +56,9 @@ class KeyMessageInline(admin.TabularInline):
 class CitationInline(admin.TabularInline):
     model = Citation
     form = CitationForm
-    fields = ["order", "local_key", "reference", "label", "entry", "listed"]
+    # The work's fields as this document gives them; a new citation starts from the reference's.
+    fields = ["order", "local_key", "reference", "label", "entry", "listed", *WORK_FIELDS]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     autocomplete_fields = ["reference"]
     extra = 0
     ordering = ["order"]
@@ -141,7 +147,9 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
         return obj.section_total
 
     def get_urls(self):
-        preview = self.admin_site.admin_view(require_POST(preview_view))
+        # Per client address, on top of the per-editor limit inside the view.
+        preview = rate_limited("preview", as_json=True)(preview_view)
+        preview = self.admin_site.admin_view(require_POST(preview))
         return [path("preview/", preview, name="briefings_markdown_preview"), *super().get_urls()]
 
     # ---- the change form: every save is a revision ---------------------------------------

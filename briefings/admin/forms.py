@@ -14,15 +14,16 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
+from ..content.limits import MAX_SERIES_TITLES
 from ..editorial.services import ChangeAccount
-from ..models import Briefing, Citation, KeyMessage, Section, SeriesTitle, Theme
+from ..models import Briefing, Citation, KeyMessage, Section, Theme
 from ..models.editorial import NOTE_MAX_LENGTH
 from ..rendering import RendersMarkdown
 from .widgets import MarkdownWidget
 
 REVISION_COMMENT_MAX_LENGTH = 500
 # "Also available in this series": at most this many titles, as JSON of at most this length.
-ALSO_AVAILABLE_MAX_TITLES = 50
+ALSO_AVAILABLE_MAX_TITLES = MAX_SERIES_TITLES  # as the content format allows
 ALSO_AVAILABLE_MAX_CHARS = 12_000
 
 
@@ -88,7 +89,7 @@ class TitleListField(forms.JSONField):
         if len(value) > ALSO_AVAILABLE_MAX_TITLES:
             params = {"limit": ALSO_AVAILABLE_MAX_TITLES}
             raise ValidationError(self.error_messages["too_many"], "too_many", params)
-        limit = SeriesTitle._meta.get_field("title").max_length
+        limit = Briefing._meta.get_field("series_title").max_length
         for title in value:
             if len(title) > limit:
                 params = {"limit": limit, "title": title[:40]}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 
-from ..models import GlossaryTerm, Reference, Role, Series, SeriesTitle, Theme
+from ..models import GlossaryTerm, Reference, Role, Series, Theme
+from ..models.references import WORK_FIELDS
 
 
 @admin.register(Theme)
@@ -28,6 +29,13 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["authors", "year", "title", "citation_count"]
     search_fields = ["authors", "title", "year", "publisher", "journal"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A cited work's fields are those its earliest-published citing document gives: edit
+        # that document's citation instead.
+        if obj is not None and obj.citations.exists():
+            return WORK_FIELDS
+        return ()
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("citations"))
 
@@ -47,14 +55,15 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     list_display = ["term", "expansion", "note"]
     search_fields = ["term", "expansion"]
 
-
-class SeriesTitleInline(admin.TabularInline):
-    model = SeriesTitle
-    extra = 0
+    def get_readonly_fields(self, request, obj=None):
+        # A term a document defines takes its expansion and note from the earliest-published
+        # document defining it (Briefing.glossary): change it there.
+        if obj is not None and obj.defined_in.exists():
+            return ["term", "expansion", "note"]
+        return ()
 
 
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ["name"]
-    inlines = [SeriesTitleInline]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,11 +1,16 @@
-"""Write a briefing back in the content format, so that export then import changes nothing."""
+"""Write a briefing back in the content format, so that export then import changes nothing.
+
+Everything written is the document's own: its citations' entries and fields, its glossary, its
+series list. Nothing shared with other documents is written as if it were this one's.
+"""
 
 from __future__ import annotations
 
 import yaml
-from django.utils.text import slugify
 
-from briefings.models import Briefing, GlossaryTerm
+from briefings.models import Briefing
+
+from .limits import section_slug
 
 
 class _Dumper(yaml.SafeDumper):
@@ -28,7 +33,24 @@ def _attrs(key, themes, slug=None):
     return "{" + " ".join(parts) + "}"
 
 
-def export_briefing(briefing: Briefing, glossary_terms=None) -> str:
+def _reference(citation) -> dict:
+    """The work as this document gives it; the shared reference's key names the work."""
+    entry = {
+        "key": citation.local_key,
+        "label": citation.label,
+        "authors": citation.authors,
+        "year": citation.year,
+        "title": citation.title,
+    }
+    for name in ("publisher", "journal", "url"):
+        if getattr(citation, name):
+            entry[name] = getattr(citation, name)
+    entry["work"] = citation.reference.key
+    entry["text"] = citation.entry
+    return entry
+
+
+def export_briefing(briefing: Briefing) -> str:
     published = ""
     if briefing.published_year:
         published = str(briefing.published_year)
@@ -55,32 +77,19 @@ def export_briefing(briefing: Briefing, glossary_terms=None) -> str:
     )
     if briefing.also_available:
         meta["also_available"] = list(briefing.also_available)
-    terms = glossary_terms if glossary_terms is not None else GlossaryTerm.objects.all()
-    if terms:
+    if briefing.glossary:
         meta["glossary"] = [
-            {"term": t.term, "expansion": t.expansion, **({"note": t.note} if t.note else {})}
-            for t in terms
+            {
+                "term": entry["term"],
+                "expansion": entry["expansion"],
+                **({"note": entry["note"]} if entry.get("note") else {}),
+            }
+            for entry in briefing.glossary
         ]
-    references = []
-    for citation in briefing.citations.filter(listed=True).select_related("reference"):
-        ref = citation.reference
-        entry = {
-            "key": citation.local_key,
-            "label": citation.label,
-            "authors": ref.authors,
-            "year": ref.year,
-            "title": ref.title,
-        }
-        if ref.publisher:
-            entry["publisher"] = ref.publisher
-        if ref.journal:
-            entry["journal"] = ref.journal
-        if ref.url:
-            entry["url"] = ref.url
-        entry["work"] = ref.key
-        entry["text"] = citation.entry
-        references.append(entry)
-    meta["references"] = references
+    meta["references"] = [
+        _reference(citation)
+        for citation in briefing.citations.filter(listed=True).select_related("reference")
+    ]
 
     out = [
         "---",
@@ -101,7 +110,9 @@ def export_briefing(briefing: Briefing, glossary_terms=None) -> str:
         out.append("")
     for section in briefing.sections.order_by("order").prefetch_related("themes"):
         marks = "###" if section.parent_id else "##"
-        slug = section.slug if section.slug != slugify(section.heading)[:120] else None
+        slug = (
+            section.slug if section.slug != section_slug("", section.heading, section.key) else None
+        )
         themes = sorted(t.slug for t in section.themes.all())
         out += [f"{marks} {section.heading} {_attrs(section.key, themes, slug)}", ""]
         if section.body:

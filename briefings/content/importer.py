@@ -4,96 +4,48 @@ Identities come from the files: a briefing by slug, a section or key message by 
 briefing, a theme by slug, a glossary term by term, and a cited work by its author, year and title
 (or an explicit ``work:``). Rows are only saved when something actually changed, so a second
 import reports no changes and leaves every ``updated`` time alone.
+
+Each stored value has one owner (issue 20). What a file gives is stored with its document: its
+citations with the work's fields as it prints them, its glossary, its series list. The shared
+records (a work's ``Reference``, a ``GlossaryTerm``) are derived from the documents by the models
+(the earliest-published document's values), so importing files in any order, one at a time or
+together, gives the same database, and importing one document never changes another's.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
+from django.db.models import Q
 
 from briefings.editorial.services import start_import_revisions
-from briefings.markdown import ResolvedCitation, check_length
+from briefings.markdown import ResolvedCitation
 from briefings.models import (
     Briefing,
     Citation,
     GlossaryTerm,
     KeyMessage,
+    Quote,
     Reference,
     Role,
     Section,
+    SectionSlugHistory,
     Series,
-    SeriesTitle,
     Theme,
 )
+from briefings.models.references import WORK_FIELDS
 from briefings.rendering import render, reusing
 
-from .parser import (
-    BriefingData,
-    ContentError,
-    ContentErrors,
-    ReferenceData,
-    ThemeData,
-    parse_briefing,
-    parse_themes,
-)
+from .data import BriefingData, ContentError, ContentErrors, ThemeData
+from .limits import max_length, section_slug, series_slug
+from .parser import parse_briefing
 from .prerender import prerender_import
+from .report import Report
+from .themes_file import parse_themes
+from .validate import Validator, citing_texts, default_label, work_key
 
 THEMES_FILE = "themes.yaml"
-CITE_RE = re.compile(r"\]\(cite:([^)\s]+)\)")
-
-
-@dataclass
-class Report:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    deleted: Counter = field(default_factory=Counter)
-    revisions: int = 0  # documents changed, each recorded as a revision to undo in the admin
-
-    @property
-    def changed(self):
-        return bool(self.created or self.updated or self.deleted)
-
-    def lines(self):
-        out = []
-        for label, counter in (
-            ("created", self.created),
-            ("updated", self.updated),
-            ("deleted", self.deleted),
-        ):
-            for kind, count in sorted(counter.items()):
-                out.append(f"{label} {count} {kind}")
-        if self.revisions:
-            out.append(f"recorded a revision of {self.revisions} document(s) in their history")
-        return out or ["no changes"]
-
-
-def work_key(ref: ReferenceData) -> str:
-    """A cited work's identity across briefings: first author, year and the start of the title."""
-    if ref.work:
-        return slugify(ref.work)[:200]
-    # "Coy, M." -> Coy; a corporate author ("Research in Practice and ...") has no comma.
-    first_author = ref.authors.split(",")[0]
-    year = re.sub(r"[^0-9]", "", ref.year)[:4]
-    title_words = re.findall(r"[a-z0-9]+", ref.title.lower().replace("'", ""))[:10]
-    return slugify(f"{first_author} {year} {' '.join(title_words)}")[:200]
-
-
-def default_label(ref: ReferenceData) -> str:
-    names = [n.strip() for n in re.split(r"\.,|\.\s+and\b|,\s*and\b|\band\b|\bwith\b", ref.authors)]
-    surnames = [n.split(",")[0].strip() for n in names if n.strip()]
-    if len(surnames) >= 3 or " with " in ref.authors:
-        who = f"{surnames[0]} et al."
-    elif len(surnames) == 2:
-        who = f"{surnames[0]} and {surnames[1]}"
-    else:
-        who = surnames[0] if surnames else ref.authors
-    return f"{who}, {ref.year}"
 
 
 def discover(paths) -> tuple[list[Path], Path | None]:
@@ -102,6 +54,8 @@ def discover(paths) -> tuple[list[Path], Path | None]:
     themes_file = None
     for raw in paths:
         path = Path(raw)
+        if not path.exists():
+            raise ContentErrors([ContentError(str(path), 1, "no such file or directory")])
         candidates = sorted(path.iterdir()) if path.is_dir() else [path]
         for candidate in candidates:
             if candidate.name == THEMES_FILE:
@@ -110,9 +64,11 @@ def discover(paths) -> tuple[list[Path], Path | None]:
                 files.append(candidate)
             elif path.is_file():
                 raise ContentErrors([ContentError(str(candidate), 1, "not a .md briefing file")])
-        if not path.exists():
-            raise ContentErrors([ContentError(str(path), 1, "no such file or directory")])
     return files, themes_file
+
+
+def _work(ref) -> dict:
+    return {name: getattr(ref, name) for name in WORK_FIELDS}
 
 
 class Importer:
@@ -121,7 +77,7 @@ class Importer:
         self.errors: list[ContentError] = []
         self.briefings: list[BriefingData] = []
         self.themes: list[ThemeData] = []
-        self.report = Report()
+        self.report = Report(files=len(self.files) + bool(self.themes_file))
 
     # ---- validation -------------------------------------------------------------------------
 
@@ -134,137 +90,54 @@ class Importer:
             self.errors += errors
             if data is not None:
                 self.briefings.append(data)
-        self._check_references()
-        self._check_against_database()
+        validator = Validator(self.briefings, self.themes, self.themes_file)
+        self.errors += validator.run()
+        self.works = validator.works
         if self.errors:
             raise ContentErrors(self.errors)
-
-    def _err(self, data, line, message):
-        self.errors.append(ContentError(data.path, line, message))
-
-    def _check_references(self):
-        self.works: dict[str, tuple[BriefingData, ReferenceData]] = {}
-        for data in self.briefings:
-            local = {}
-            for ref in data.references:
-                if ref.key in local:
-                    self._err(data, ref.line, f"duplicate reference key '{ref.key}'")
-                local[ref.key] = ref
-                key = work_key(ref)
-                same_work = [work_key(r) for r in local.values() if r is not ref]
-                if key in same_work:
-                    self._err(data, ref.line, f"'{ref.key}' is the same work as another entry")
-                self.works.setdefault(key, (data, ref))
-            if not data.reference_list and data.references:
-                self._err(
-                    data,
-                    data.lines["references"],
-                    "reference_list is false, so 'references' must be empty",
-                )
-
-    def _check_against_database(self):
-        roles = set(Role.objects.values_list("slug", flat=True))
-        theme_slugs = {t.slug for t in self.themes} | set(
-            Theme.objects.values_list("slug", flat=True)
-        )
-        batch = {d.slug: d for d in self.briefings}
-        slugs = Counter(d.slug for d in self.briefings)
-        db_citations = {
-            f"{slug}/{key}"
-            for slug, key in Citation.objects.exclude(briefing__slug__in=batch).values_list(
-                "briefing__slug", "local_key"
-            )
-        }
-        glossary: dict[str, tuple[str, BriefingData, int]] = {}
-        for data in self.briefings:
-            anchors: dict[str, int] = {}
-            for sec in data.sections:
-                anchor = sec.slug or slugify(sec.heading)
-                if anchor in anchors:
-                    self._err(
-                        data,
-                        sec.line,
-                        f"two sections would share the anchor '{anchor}' "
-                        f"(see line {anchors[anchor]}): add slug=...",
-                    )
-                anchors.setdefault(anchor, sec.line)
-            if slugs[data.slug] > 1:
-                self._err(data, data.lines["slug"], f"another file also uses slug '{data.slug}'")
-            if data.kind not in Briefing.Kind.values:
-                self._err(
-                    data,
-                    data.lines["kind"],
-                    f"kind must be one of {', '.join(Briefing.Kind.values)}, got {data.kind!r}",
-                )
-            if data.status not in ("draft", "published"):
-                self._err(data, data.lines["status"], "status must be draft or published")
-            for role in data.audiences:
-                if role not in roles:
-                    self._err(
-                        data,
-                        data.lines["audiences"],
-                        f"unknown audience '{role}' (known: {', '.join(sorted(roles))})",
-                    )
-            if data.series and not data.series_title:
-                self._err(data, data.lines["series"], "a briefing in a series needs a series_title")
-            for entry in [*data.sections, *data.key_messages]:
-                for theme in entry.themes:
-                    if theme not in theme_slugs:
-                        self._err(data, entry.line, f"unknown theme '{theme}'")
-            local_keys = {r.key for r in data.references}
-            texts = [(data.lines["title"], data.intro)]
-            texts += [(s.line, s.body) for s in data.sections]
-            texts += [(k.line, k.text) for k in data.key_messages]
-            for line, text in texts:
-                try:
-                    check_length(text)
-                except ValidationError as exc:
-                    self._err(data, line, exc.messages[0])
-                for key in CITE_RE.findall(text):
-                    if "/" in key:
-                        slug, local = key.split("/", 1)
-                        other = batch.get(slug)
-                        found = (
-                            any(r.key == local for r in other.references)
-                            if other
-                            else key in db_citations
-                        )
-                        if not found:
-                            self._err(
-                                data,
-                                line,
-                                f"citation 'cite:{key}' matches no reference of document '{slug}'",
-                            )
-                    elif key not in local_keys:
-                        self._err(
-                            data, line, f"citation 'cite:{key}' is not in this file's references"
-                        )
-            for term in data.glossary:
-                seen = glossary.get(term.term)
-                if seen and seen[0] != term.expansion:
-                    self._err(
-                        data,
-                        term.line,
-                        f"glossary term '{term.term}' is expanded as {term.expansion!r} here "
-                        f"but as {seen[0]!r} in {seen[1].path}:{seen[2]}",
-                    )
-                glossary.setdefault(term.term, (term.expansion, data, term.line))
+        # One order whatever order the files were named in.
+        self.briefings.sort(key=lambda data: data.slug)
 
     # ---- writing ----------------------------------------------------------------------------
 
     def run(self, dry_run=False) -> Report:
         self.validate()
+        self.report.dry_run = dry_run
         # Every text is rendered first: the transaction below holds the database's write lock.
         rendered = prerender_import(self.briefings, work_key)
         with reusing(rendered), transaction.atomic():
             revisions = start_import_revisions(
                 {data.slug: f"Imported from {Path(data.path).name}." for data in self.briefings}
             )
+            before = self._shared_records()
             self._write()
+            self._count_shared_changes(before, self._shared_records())
             self.report.revisions = revisions.record()
             if dry_run:
                 transaction.set_rollback(True)
         return self.report
+
+    def _shared_records(self) -> dict[str, dict]:
+        """The shared rows this batch can change, by identity, with their derived values."""
+        slugs = [data.slug for data in self.briefings]
+        terms = {term.term for data in self.briefings for term in data.glossary}
+        references = Reference.objects.filter(
+            Q(key__in=list(self.works)) | Q(citations__briefing__slug__in=slugs)
+        ).distinct()
+        glossary = GlossaryTerm.objects.filter(
+            Q(term__in=terms) | Q(defined_in__slug__in=slugs)
+        ).distinct()
+        return {
+            "references": {r.key: tuple(_work(r).values()) for r in references},
+            "glossary terms": {t.term: (t.expansion, t.note) for t in glossary},
+        }
+
+    def _count_shared_changes(self, before, after):
+        for kind, old in before.items():
+            new = after[kind]
+            self.report.created[kind] += len(new.keys() - old.keys())
+            self.report.deleted[kind] += len(old.keys() - new.keys())
+            self.report.updated[kind] += sum(1 for k in new.keys() & old.keys() if new[k] != old[k])
 
     def _save_if_changed(self, obj, values: dict, kind: str, **save_kwargs):
         created = obj.pk is None
@@ -283,25 +156,21 @@ class Importer:
                 obj, {"name": theme.name, "description": theme.description}, "themes"
             )
         themes = {t.slug: t for t in Theme.objects.all()}
-        seen_terms = set()
-        for data in self.briefings:
-            for term in data.glossary:
-                if term.term in seen_terms:
-                    continue
-                seen_terms.add(term.term)
-                obj = GlossaryTerm.objects.filter(term=term.term).first() or GlossaryTerm(
-                    term=term.term
-                )
-                self._save_if_changed(
-                    obj, {"expansion": term.expansion, "note": term.note}, "glossary terms"
-                )
         references = self._write_references()
         # Briefings and their citations first, so cross-document citations resolve while the
         # sections are rendered.
         briefings = {data.slug: self._write_briefing(data) for data in self.briefings}
+        touched = set(
+            Citation.objects.filter(briefing__in=briefings.values()).values_list(
+                "reference_id", flat=True
+            )
+        )
         for data in self.briefings:
             self._write_citations(briefings[data.slug], data, references)
-        self._write_series()
+        # Each work these documents cite, or cited until now, takes its fields from its
+        # earliest-published citation.
+        touched |= {reference.pk for reference in references.values()}
+        Reference.objects.filter(pk__in=touched).derive_from_citations()
         for data in self.briefings:
             briefing = briefings[data.slug]
             resolver = _CachedResolver(briefing)
@@ -310,32 +179,30 @@ class Importer:
                 briefing.save()
             self._write_sections(briefing, data, themes, resolver)
             self._write_key_messages(briefing, data, themes, resolver)
+        citations_changed = any(
+            counter["citations"]
+            for counter in (self.report.created, self.report.updated, self.report.deleted)
+        )
+        if citations_changed:
+            # Other documents' links to these documents' entries may lead elsewhere now.
+            self._render_citing_documents(list(briefings))
 
-    def _write_references(self):
-        references = {}
-        for key, (_data, ref) in self.works.items():
-            obj = Reference.objects.filter(key=key).first() or Reference(key=key)
-            self._save_if_changed(
-                obj,
-                {
-                    "authors": ref.authors,
-                    "year": ref.year,
-                    "title": ref.title,
-                    "publisher": ref.publisher,
-                    "journal": ref.journal,
-                    "url": ref.url,
-                },
-                "references",
-            )
-            references[key] = obj
-        return references
+    def _write_references(self) -> dict[str, Reference]:
+        """Each cited work's shared row; a new one starts with this batch's fields, which are
+        then derived from its citations once they are all written."""
+        existing = Reference.objects.in_bulk(list(self.works), field_name="key")
+        return {
+            key: existing.get(key) or Reference.objects.create(key=key, **_work(ref))
+            for key, ref in self.works.items()
+        }
 
     def _write_briefing(self, data: BriefingData) -> Briefing:
         series = None
         if data.series:
-            series, _ = Series.objects.get_or_create(
-                name=data.series, defaults={"slug": slugify(data.series)[:200]}
+            series, created = Series.objects.get_or_create(
+                name=data.series, defaults={"slug": series_slug(data.series)}
             )
+            self.report.created["series"] += created
         obj = Briefing.objects.filter(slug=data.slug).first() or Briefing(slug=data.slug)
         values = {
             "title": data.title,
@@ -352,111 +219,142 @@ class Importer:
             "has_reference_list": data.reference_list,
             "source_note": data.source_note,
             "also_available": data.also_available,
+            "glossary": [
+                {"term": t.term, "expansion": t.expansion, "note": t.note} for t in data.glossary
+            ],
             "intro": data.intro,
         }
+        created = obj.pk is None
         self._save_if_changed(obj, values, "briefings")
         roles = list(Role.objects.filter(slug__in=data.audiences))
         if {r.pk for r in roles} != set(obj.audiences.values_list("pk", flat=True)):
             obj.audiences.set(roles)
-            if not self.report.created["briefings"]:
+            if not created:
                 self.report.updated["briefing audiences"] += 1
         return obj
 
     def _write_citations(self, briefing, data: BriefingData, references):
+        wanted = {ref.key: ref for ref in data.references}
         existing = {c.local_key: c for c in briefing.citations.all()}
-        wanted = set()
-        for order, ref in enumerate(data.references):
-            wanted.add(ref.key)
-            obj = existing.get(ref.key) or Citation(briefing=briefing, local_key=ref.key)
-            self._save_if_changed(
-                obj,
-                {
-                    "reference": references[work_key(ref)],
-                    "label": ref.label or default_label(ref),
-                    "entry": ref.text,
-                    "listed": True,
-                    "order": order,
-                },
-                "citations",
-            )
-        for key, obj in existing.items():
-            if key not in wanted:
-                obj.delete()
-                self.report.deleted["citations"] += 1
-
-    def _write_series(self):
-        by_series: dict[int, list[str]] = {}
-        series_objs = {}
-        for data in self.briefings:
-            if not data.series:
+        # Entries the file dropped go first, and a kept entry that now names a work another
+        # entry holds is made again, so no two entries ever hold the same work at once.
+        holders = {c.reference_id: key for key, c in existing.items() if key in wanted}
+        for key in list(existing):
+            target = references[work_key(wanted[key])].pk if key in wanted else None
+            if key in wanted and holders.get(target, key) == key:
                 continue
-            series = Series.objects.get(name=data.series)
-            series_objs[series.pk] = series
-            titles = by_series.setdefault(series.pk, [])
-            for title in [*data.also_available, data.series_title]:
-                if title and title not in titles:
-                    titles.append(title)
-        for pk, titles in by_series.items():
-            series = series_objs[pk]
-            existing = {t.title: t for t in series.titles.all()}
-            # Titles already known but not in this batch keep their place after the batch's.
-            for title in existing:
-                if title not in titles:
-                    titles.append(title)
-            for order, title in enumerate(titles):
-                obj = existing.get(title) or SeriesTitle(series=series, title=title)
-                self._save_if_changed(obj, {"order": order}, "series titles")
+            existing.pop(key).delete()
+            self.report.deleted["citations"] += 1
+        for order, ref in enumerate(data.references):
+            obj = existing.get(ref.key) or Citation(briefing=briefing, local_key=ref.key)
+            values = {
+                "reference": references[work_key(ref)],
+                "label": ref.label or default_label(ref),
+                "entry": ref.text,
+                "listed": True,
+                "order": order,
+                **_work(ref),
+            }
+            self._save_if_changed(obj, values, "citations", derive=False)
 
     def _write_sections(self, briefing, data: BriefingData, themes, resolver):
+        wanted = {sec.key: sec for sec in data.sections}
         existing = {s.key: s for s in briefing.sections.all()}
+        removed = [s for key, s in existing.items() if key not in wanted]
+        if removed:
+            # Kept sub-sections of a removed section are moved under their new parent below.
+            Section.objects.filter(parent__in=removed).exclude(
+                pk__in=[s.pk for s in removed]
+            ).update(parent=None)
+            for obj in sorted(removed, key=lambda s: s.parent_id is None):
+                obj.delete()
+                existing.pop(obj.key)
+                self.report.deleted["sections"] += 1
+        slugs = {key: section_slug(sec.slug, sec.heading, sec.key) for key, sec in wanted.items()}
+        # Anchors that change move aside first, so sections can swap or pass on their anchors
+        # without two ever holding one at once; each save then records the anchor it had.
+        moving = [s for key, s in existing.items() if s.slug != slugs[key]]
+        for obj in moving:
+            Section.objects.filter(pk=obj.pk).update(slug=f"~{obj.pk}")
         saved = {}
+        attribution_limit = max_length(Quote, "attribution")
         for order, sec in enumerate(data.sections):
             obj = existing.get(sec.key) or Section(briefing=briefing, key=sec.key)
             is_new = obj.pk is None
-            slug = sec.slug or slugify(sec.heading)[:120] or sec.key
-            parent = saved.get(sec.parent_key)
             values = {
                 "heading": sec.heading,
-                "slug": slug,
+                "slug": slugs[sec.key],
                 "order": order,
                 "body": sec.body,
-                "parent": parent,
+                "parent": saved.get(sec.parent_key),
             }
-            rendered_html = render(sec.body, resolver=resolver).html
-            if not self._save_if_changed(obj, values, "sections", resolver=resolver) and (
-                obj.body_html != rendered_html
+            rendered = render(sec.body, resolver=resolver)
+            if any(len(q.attribution) > attribution_limit for q in rendered.quotes):
+                raise ContentErrors(
+                    [
+                        ContentError(
+                            data.path,
+                            sec.line,
+                            f"a quote's attribution is over {attribution_limit} characters",
+                        )
+                    ]
+                )
+            if not self._save_if_changed(obj, values, "sections", rendered=rendered) and (
+                obj.body_html != rendered.html
             ):
-                obj.save(resolver=resolver)
+                obj.save(rendered=rendered)
                 self.report.updated["sections (re-rendered)"] += 1
             self._set_themes(obj, sec.themes, themes, "section themes", is_new)
             saved[sec.key] = obj
-        for key, obj in existing.items():
-            if key not in saved:
-                obj.delete()
-                self.report.deleted["sections"] += 1
+        if moving:
+            SectionSlugHistory.objects.filter(briefing=briefing, slug__in=slugs.values()).delete()
 
     def _write_key_messages(self, briefing, data: BriefingData, themes, resolver):
+        wanted = {msg.key for msg in data.key_messages}
         existing = {k.key: k for k in briefing.key_messages.all()}
-        wanted = set()
+        for key in [key for key in existing if key not in wanted]:
+            existing.pop(key).delete()
+            self.report.deleted["key messages"] += 1
         for order, msg in enumerate(data.key_messages):
-            wanted.add(msg.key)
             obj = existing.get(msg.key) or KeyMessage(briefing=briefing, key=msg.key)
             is_new = obj.pk is None
-            self._save_if_changed(
-                obj, {"text": msg.text, "order": order}, "key messages", resolver=resolver
-            )
+            values = {"text": msg.text, "order": order}
+            if not self._save_if_changed(obj, values, "key messages", resolver=resolver) and (
+                obj.text_html != render(msg.text, resolver=resolver, inline=True).html
+            ):
+                obj.save(resolver=resolver)
+                self.report.updated["key messages (re-rendered)"] += 1
             self._set_themes(obj, msg.themes, themes, "key message themes", is_new)
-        for key, obj in existing.items():
-            if key not in wanted:
-                obj.delete()
-                self.report.deleted["key messages"] += 1
 
     def _set_themes(self, obj, slugs, themes, kind, is_new=False):
         current = [] if is_new else sorted(t.slug for t in obj.themes.all())
-        if current != sorted(slugs):
+        if is_new:
+            # A new section's themes are part of creating it, not a change of their own; it
+            # has none yet, so there is nothing to clear first.
+            obj.themes.add(*[themes[s] for s in slugs])
+        elif current != sorted(slugs):
             obj.themes.set([themes[s] for s in slugs])
-            # A new section's themes are part of creating it, not an update.
-            (self.report.created if is_new else self.report.updated)[kind] += 1
+            self.report.updated[kind] += 1
+
+    def _render_citing_documents(self, slugs):
+        """Render again the stored documents that cite these ones (``cite:SLUG/KEY``): their
+        links follow the entries they cite. Nothing is saved unless the HTML changes."""
+        citing = {slug for slug, _ in citing_texts(slugs, slugs)}
+        for briefing in Briefing.objects.filter(slug__in=citing):
+            resolver = _CachedResolver(briefing)
+            if briefing.intro_html != render(briefing.intro, resolver=resolver).html:
+                briefing.save()
+                self.report.updated["introductions (re-rendered)"] += 1
+            for section in briefing.sections.filter(body__contains="](cite:"):
+                before = section.body_html
+                if render(section.body, resolver=resolver).html != before:
+                    section.save(resolver=resolver)
+                    self.report.updated["sections (re-rendered)"] += 1
+            for message in briefing.key_messages.filter(text__contains="](cite:"):
+                html = render(message.text, resolver=resolver, inline=True).html
+                if html != message.text_html:
+                    message.save(resolver=resolver)
+                    self.report.updated["key messages (re-rendered)"] += 1
 
 
 class _CachedResolver:

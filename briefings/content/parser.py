@@ -1,137 +1,83 @@
 """Parse briefing content files (docs/content-format.md) into plain data, with line numbers.
 
 Parsing never touches the database. Every problem is collected as a ContentError carrying the
-file and line, so an editor sees all the mistakes in one run rather than one per run.
+file and line, so an editor sees all the mistakes in one run rather than one per run. Every value
+is checked here against the bounds it will be stored under (limits.py), in its stored form.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from . import frontmatter
+from .data import (
+    BriefingData,
+    ContentError,
+    ContentErrors,
+    GlossaryData,
+    KeyMessageData,
+    ReferenceData,
+    SectionData,
+)
+from .limits import (
+    KEY_RE,
+    MAX_AUDIENCES,
+    MAX_FILE_CHARS,
+    MAX_FRONT_MATTER_CHARS,
+    MAX_GLOSSARY_TERMS,
+    MAX_KEY_MESSAGES,
+    MAX_REFERENCES,
+    MAX_SECTIONS,
+    MAX_SERIES_TITLES,
+    MAX_THEMES_PER_ITEM,
+    bad_character,
+    field_limits,
+    max_length,
+)
 
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 ATTRS_RE = re.compile(r"\s*\{([^{}]*)\}\s*$")
 ATTR_RE = re.compile(r'([a-z_]+)=("[^"]*"|\S+)')
-KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ITEM_RE = re.compile(r"^[-*]\s+(.*)$")
 FENCE_RE = re.compile(r"^(```|~~~)")
 PUBLISHED_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
 KEY_MESSAGES_HEADING = "key messages"
+REFERENCE_FIELDS = (
+    "key",
+    "authors",
+    "year",
+    "title",
+    "text",
+    "publisher",
+    "journal",
+    "url",
+    "label",
+    "work",
+)
+GLOSSARY_FIELDS = ("term", "expansion", "note")
+__all__ = ["ContentError", "ContentErrors", "parse_briefing"]
 
-
-@dataclass
-class ContentError:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self):
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class ContentErrors(Exception):
-    def __init__(self, errors):
-        self.errors = list(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-
-@dataclass
-class SectionData:
-    key: str
-    heading: str
-    slug: str
-    level: int
-    themes: list[str]
-    line: int
-    parent_key: str | None = None
-    body: str = ""
-
-
-@dataclass
-class KeyMessageData:
-    key: str
-    text: str
-    themes: list[str]
-    line: int
-
-
-@dataclass
-class ReferenceData:
-    key: str
-    authors: str
-    year: str
-    title: str
-    text: str
-    line: int
-    publisher: str = ""
-    journal: str = ""
-    url: str = ""
-    label: str = ""
-    work: str = ""
-
-
-@dataclass
-class GlossaryData:
-    term: str
-    expansion: str
-    line: int
-    note: str = ""
-
-
-@dataclass
-class BriefingData:
-    path: str
-    slug: str
-    title: str
-    kind: str
-    status: str
-    publisher: str
-    authors: str
-    published_year: int | None
-    published_month: int | None
-    audiences: list[str]
-    series: str
-    series_title: str
-    source: str
-    reference_list: bool
-    source_note: str
-    also_available: list[str]
-    intro: str
-    short_title: str = ""
-    key_messages: list[KeyMessageData] = field(default_factory=list)
-    sections: list[SectionData] = field(default_factory=list)
-    references: list[ReferenceData] = field(default_factory=list)
-    glossary: list[GlossaryData] = field(default_factory=list)
-    lines: dict[str, int] = field(default_factory=dict)
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line of every mapping and of each of its keys."""
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    mapping = {}
-    lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        lines[key] = key_node.start_mark.line + 1
-    mapping["__line__"] = node.start_mark.line + 1
-    mapping["__lines__"] = lines
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-# Dates such as 2017-01 must stay strings; only our code interprets them.
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+FRONT_MATTER_FIELDS = (
+    "title",
+    "short_title",
+    "slug",
+    "kind",
+    "series",
+    "series_title",
+    "publisher",
+    "authors",
+    "published",
+    "audiences",
+    "status",
+    "source",
+    "reference_list",
+    "source_note",
+    "also_available",
+    "glossary",
+    "references",
+)
 
 
 def parse_attrs(text: str) -> dict[str, str]:
@@ -159,12 +105,23 @@ class _FileParser:
         self.path = str(path)
         self.text = text
         self.errors: list[ContentError] = []
+        self.limits = field_limits()
+        self.offset = 1
 
     def error(self, line, message):
         self.errors.append(ContentError(self.path, line, message))
 
     def parse(self) -> BriefingData | None:
+        if len(self.text) > MAX_FILE_CHARS:
+            self.error(1, f"the file is longer than {MAX_FILE_CHARS:,} characters")
+            return None
         lines = self.text.splitlines()
+        for number, line in enumerate(lines, start=1):
+            problem = bad_character(line)
+            if problem:
+                self.error(number, problem)
+        if self.errors:
+            return None
         if not lines or lines[0].strip() != "---":
             self.error(1, "a briefing file must start with front matter between two '---' lines")
             return None
@@ -173,26 +130,25 @@ class _FileParser:
         except StopIteration:
             self.error(1, "the front matter is not closed by a '---' line")
             return None
-        meta = self._front_matter("\n".join(lines[1:end]), offset=1)
+        meta = self._front_matter("\n".join(lines[1:end]))
         if meta is None:
             return None
         data = self._metadata(meta)
         self._body(lines[end + 1 :], first_line=end + 2, data=data)
         return data
 
-    def _front_matter(self, text, offset):
+    def _front_matter(self, text):
+        if len(text) > MAX_FRONT_MATTER_CHARS:
+            self.error(2, f"the front matter is longer than {MAX_FRONT_MATTER_CHARS:,} characters")
+            return None
         try:
-            meta = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = mark.line + 1 + offset if mark else offset
-            problem = getattr(exc, "problem", None) or str(exc)
-            self.error(line, f"front matter is not valid YAML: {problem}")
+            meta = frontmatter.load(text)
+        except frontmatter.FrontMatterError as exc:
+            self.error(exc.line + self.offset, f"front matter is not valid YAML: {exc.message}")
             return None
         if not isinstance(meta, dict):
-            self.error(offset + 1, "front matter must be a mapping of 'name: value' lines")
+            self.error(self.offset + 1, "front matter must be a mapping of 'name: value' lines")
             return None
-        self.offset = offset
         return meta
 
     def _line(self, mapping, key=None):
@@ -200,50 +156,62 @@ class _FileParser:
             return mapping["__lines__"][key] + self.offset
         return mapping.get("__line__", 1) + self.offset
 
-    def _str(self, mapping, key, *, required=False, default=""):
-        value = mapping.get(key, default)
+    def _text(self, value, line, what, limit):
+        """``value`` checked as stored text of at most ``limit`` characters ("" if not text)."""
         if value is None:
-            value = ""
+            return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            self.error(self._line(mapping, key), f"'{key}' must be text")
-            return default
+            self.error(line, f"{what} must be text")
+            return ""
         value = value.strip()
-        if required and not value:
-            self.error(self._line(mapping, key), f"'{key}' is required")
+        problem = bad_character(value)
+        if problem:
+            self.error(line, f"{what}: {problem}")
+            return ""
+        if limit is not None and len(value) > limit:
+            self.error(line, f"{what} is {len(value):,} characters long; the limit is {limit:,}")
         return value
 
-    def _list(self, mapping, key):
+    def _str(self, mapping, key, *, required=False, default="", limits="front matter"):
+        value = self._text(
+            mapping.get(key, default),
+            self._line(mapping, key),
+            f"'{key}'",
+            self.limits[limits].get(key),
+        )
+        if required and not value:
+            self.error(self._line(mapping, key), f"'{key}' is required")
+        return value or default
+
+    def _list(self, mapping, key, limit):
         value = mapping.get(key) or []
         if not isinstance(value, list):
             self.error(self._line(mapping, key), f"'{key}' must be a list")
             return []
+        if len(value) > limit:
+            self.error(
+                self._line(mapping, key), f"'{key}' has {len(value):,} items; at most {limit:,}"
+            )
+            return []
         return value
 
+    def _texts(self, mapping, key, limit, item_limit):
+        line = self._line(mapping, key)
+        return [
+            self._text(item, line, f"each of '{key}'", item_limit)
+            for item in self._list(mapping, key, limit)
+        ]
+
+    def _unknown(self, mapping, known, what):
+        for name in mapping.get("__lines__", {}):
+            if name not in known:
+                self.error(self._line(mapping, name), f"unknown {what} '{name}'")
+
     def _metadata(self, meta) -> BriefingData:
-        known = {
-            "title",
-            "short_title",
-            "slug",
-            "kind",
-            "series",
-            "series_title",
-            "publisher",
-            "authors",
-            "published",
-            "audiences",
-            "status",
-            "source",
-            "reference_list",
-            "source_note",
-            "also_available",
-            "glossary",
-            "references",
-        }
-        for key in meta.get("__lines__", {}):
-            if key not in known:
-                self.error(self._line(meta, key), f"unknown front matter field '{key}'")
+        self._unknown(meta, FRONT_MATTER_FIELDS, "front matter field")
+        limits = self.limits["front matter"]
         slug = self._str(meta, "slug", required=True)
         if slug and not KEY_RE.match(slug):
             self.error(self._line(meta, "slug"), f"slug {slug!r} must be lowercase-with-hyphens")
@@ -251,7 +219,11 @@ class _FileParser:
         year = month = None
         if published:
             match = PUBLISHED_RE.match(published)
-            if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
+            if (
+                not match
+                or int(match.group(1)) < 1
+                or (match.group(2) and not 1 <= int(match.group(2)) <= 12)
+            ):
                 self.error(
                     self._line(meta, "published"),
                     f"'published' must be YYYY-MM or YYYY, got {published!r}",
@@ -263,7 +235,7 @@ class _FileParser:
         if not isinstance(reference_list, bool):
             self.error(self._line(meta, "reference_list"), "'reference_list' must be true or false")
             reference_list = True
-        audiences = [str(a) for a in self._list(meta, "audiences")]
+        audiences = self._texts(meta, "audiences", MAX_AUDIENCES, limits["audience"])
         if not audiences:
             self.error(self._line(meta, "audiences"), "'audiences' must list at least one role")
         data = BriefingData(
@@ -272,7 +244,7 @@ class _FileParser:
             title=self._str(meta, "title", required=True),
             short_title=self._str(meta, "short_title"),
             kind=self._str(meta, "kind", required=True),
-            status=self._str(meta, "status", default="draft") or "draft",
+            status=self._str(meta, "status", default="draft"),
             publisher=self._str(meta, "publisher"),
             authors=self._str(meta, "authors"),
             published_year=year,
@@ -283,59 +255,56 @@ class _FileParser:
             source=self._str(meta, "source"),
             reference_list=reference_list,
             source_note=self._str(meta, "source_note"),
-            also_available=[str(t).strip() for t in self._list(meta, "also_available")],
+            also_available=self._texts(
+                meta, "also_available", MAX_SERIES_TITLES, limits["also_available"]
+            ),
             intro="",
-            lines={key: self._line(meta, key) for key in known},
+            lines={key: self._line(meta, key) for key in FRONT_MATTER_FIELDS},
         )
-        for item in self._list(meta, "references"):
+        self._references(meta, data)
+        self._glossary(meta, data)
+        return data
+
+    def _references(self, meta, data):
+        for item in self._list(meta, "references", MAX_REFERENCES):
             if not isinstance(item, dict):
                 self.error(self._line(meta, "references"), "each reference must be a mapping")
                 continue
-            ref = ReferenceData(
-                key=self._str(item, "key", required=True),
-                authors=self._str(item, "authors", required=True),
-                year=self._str(item, "year", required=True),
-                title=self._str(item, "title", required=True),
-                text=self._str(item, "text", required=True),
-                publisher=self._str(item, "publisher"),
-                journal=self._str(item, "journal"),
-                url=self._str(item, "url"),
-                label=self._str(item, "label"),
-                work=self._str(item, "work"),
-                line=self._line(item),
-            )
-            for name in item.get("__lines__", {}):
-                if name not in {
-                    "key",
-                    "authors",
-                    "year",
-                    "title",
-                    "text",
-                    "publisher",
-                    "journal",
-                    "url",
-                    "label",
-                    "work",
-                }:
-                    self.error(self._line(item, name), f"unknown reference field '{name}'")
+            self._unknown(item, REFERENCE_FIELDS, "reference field")
+            required = {"key", "authors", "year", "title", "text"}
+            values = {
+                name: self._str(item, name, required=name in required, limits="reference")
+                for name in REFERENCE_FIELDS
+            }
+            ref = ReferenceData(**values, line=self._line(item))
             if ref.key and not KEY_RE.match(ref.key):
                 self.error(ref.line, f"reference key {ref.key!r} must be lowercase-with-hyphens")
             if ref.url and not ref.url.startswith(("http://", "https://")):
                 self.error(self._line(item, "url"), "a reference url must start with http(s)://")
             data.references.append(ref)
-        for item in self._list(meta, "glossary"):
+
+    def _glossary(self, meta, data):
+        seen: dict[str, int] = {}
+        for item in self._list(meta, "glossary", MAX_GLOSSARY_TERMS):
             if not isinstance(item, dict):
                 self.error(self._line(meta, "glossary"), "each glossary entry must be a mapping")
                 continue
-            data.glossary.append(
-                GlossaryData(
-                    term=self._str(item, "term", required=True),
-                    expansion=self._str(item, "expansion", required=True),
-                    note=self._str(item, "note"),
-                    line=self._line(item),
-                )
+            self._unknown(item, GLOSSARY_FIELDS, "glossary field")
+            term = GlossaryData(
+                term=self._str(item, "term", required=True, limits="glossary"),
+                expansion=self._str(item, "expansion", required=True, limits="glossary"),
+                note=self._str(item, "note", limits="glossary"),
+                line=self._line(item),
             )
-        return data
+            if "\n" in term.term:
+                self.error(term.line, "a glossary term must be on one line")
+            if term.term in seen:
+                self.error(
+                    term.line,
+                    f"duplicate glossary term '{term.term}' (first at line {seen[term.term]})",
+                )
+            seen.setdefault(term.term, term.line)
+            data.glossary.append(term)
 
     def _body(self, lines, first_line, data: BriefingData):
         intro: list[str] = []
@@ -343,7 +312,6 @@ class _FileParser:
         mode = "intro"
         in_fence = False
         item: KeyMessageData | None = None
-        section: SectionData | None = None
         parent: SectionData | None = None
 
         def close_item():
@@ -357,7 +325,9 @@ class _FileParser:
             item.text = text
             item.key = attrs.get("key", "")
             item.themes = _themes(attrs.get("themes"))
-            self._check_key_and_themes(item.line, "key message", item.key, item.themes)
+            self._check_attrs(item.line, "key message", attrs, {"key", "themes"})
+            if not text.strip():
+                self.error(item.line, "this key message has no text")
             data.key_messages.append(item)
             item = None
 
@@ -379,30 +349,14 @@ class _FileParser:
                 if level not in (2, 3):
                     self.error(number, "use '##' for sections and '###' for sub-sections")
                     continue
-                if attrs is None:
-                    self.error(number, "a section heading must end with {key=... themes=...}")
-                    attrs = {}
-                mode = "section"
-                key = attrs.get("key", "")
-                themes = _themes(attrs.get("themes"))
-                self._check_key_and_themes(number, "section", key, themes)
-                section = SectionData(
-                    key=key,
-                    heading=text.strip(),
-                    slug=attrs.get("slug", ""),
-                    level=level,
-                    themes=themes,
-                    line=number,
-                )
+                section = self._section(number, level, text, attrs)
                 if level == 2:
                     parent = section
                 elif parent is None:
                     self.error(number, "a '###' sub-section must follow a '##' section")
                 else:
                     section.parent_key = parent.key
-                for name in attrs:
-                    if name not in {"key", "themes", "slug"}:
-                        self.error(number, f"unknown heading attribute '{name}'")
+                mode = "section"
                 data.sections.append(section)
                 current = []
                 section.body = current  # replaced by the joined text below
@@ -422,7 +376,49 @@ class _FileParser:
         data.intro = "\n".join(intro).strip()
         for sec in data.sections:
             sec.body = "\n".join(sec.body).strip()
-        seen: dict[str, int] = {}
+        self._check_counts_and_duplicates(data)
+
+    def _section(self, number, level, text, attrs) -> SectionData:
+        from briefings.models import Section
+
+        if attrs is None:
+            self.error(number, "a section heading must end with {key=... themes=...}")
+            attrs = {}
+        self._check_attrs(number, "section", attrs, {"key", "themes", "slug"})
+        heading = text.strip()
+        if not heading:
+            self.error(number, "this section has no heading text")
+        limit = max_length(Section, "heading")
+        if len(heading) > limit:
+            self.error(
+                number, f"the heading is {len(heading):,} characters long; the limit is {limit}"
+            )
+        slug = attrs.get("slug", "")
+        limit = max_length(Section, "slug")
+        if "slug" in attrs and not (KEY_RE.match(slug) and len(slug) <= limit):
+            self.error(
+                number,
+                f"slug {slug[:limit]!r} must be lowercase-with-hyphens, at most {limit} characters",
+            )
+            slug = ""
+        return SectionData(
+            key=attrs.get("key", ""),
+            heading=heading,
+            slug=slug,
+            level=level,
+            themes=_themes(attrs.get("themes")),
+            line=number,
+        )
+
+    def _check_counts_and_duplicates(self, data):
+        if len(data.sections) > MAX_SECTIONS:
+            self.error(data.sections[MAX_SECTIONS].line, f"more than {MAX_SECTIONS} sections")
+        if len(data.key_messages) > MAX_KEY_MESSAGES:
+            self.error(
+                data.key_messages[MAX_KEY_MESSAGES].line,
+                f"more than {MAX_KEY_MESSAGES} key messages",
+            )
+        seen: dict[tuple[str, str], int] = {}
         for entry in [*data.sections, *data.key_messages]:
             kind = "section" if isinstance(entry, SectionData) else "key message"
             if entry.key and (kind, entry.key) in seen:
@@ -432,13 +428,31 @@ class _FileParser:
                 )
             seen.setdefault((kind, entry.key), entry.line)
 
-    def _check_key_and_themes(self, line, what, key, themes):
+    def _check_attrs(self, line, what, attrs, known):
+        from briefings.models import Section, Theme
+
+        for name in attrs:
+            if name not in known:
+                self.error(line, f"unknown {what} attribute '{name}'")
+        key = attrs.get("key", "")
+        limit = max_length(Section, "key")
         if not key:
             self.error(line, f"this {what} needs a key=... (its permanent identity)")
-        elif not KEY_RE.match(key):
-            self.error(line, f"{what} key {key!r} must be lowercase-with-hyphens")
+        elif not KEY_RE.match(key) or len(key) > limit:
+            self.error(
+                line,
+                f"{what} key {key[:limit]!r} must be lowercase-with-hyphens, "
+                f"at most {limit} characters",
+            )
+        themes = _themes(attrs.get("themes"))
         if not themes:
             self.error(line, f"this {what} needs at least one theme: themes=slug,slug")
+        elif len(themes) > MAX_THEMES_PER_ITEM:
+            self.error(line, f"this {what} has more than {MAX_THEMES_PER_ITEM} themes")
+        limit = max_length(Theme, "slug")
+        for theme in themes:
+            if not KEY_RE.match(theme) or len(theme) > limit:
+                self.error(line, f"theme {theme[:limit]!r} is not a theme slug")
 
 
 def parse_briefing(path: Path, text: str | None = None) -> tuple[BriefingData | None, list]:
@@ -450,42 +464,3 @@ def parse_briefing(path: Path, text: str | None = None) -> tuple[BriefingData | 
     parser = _FileParser(path, text)
     data = parser.parse()
     return data, parser.errors
-
-
-@dataclass
-class ThemeData:
-    slug: str
-    name: str
-    description: str
-    line: int
-
-
-def parse_themes(path: Path) -> tuple[list[ThemeData], list[ContentError]]:
-    errors: list[ContentError] = []
-    try:
-        items = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [], [ContentError(str(path), mark.line + 1 if mark else 1, f"not valid YAML: {exc}")]
-    if not isinstance(items, list):
-        return [], [ContentError(str(path), 1, "the themes file must be a list of themes")]
-    themes = []
-    seen = set()
-    for item in items:
-        if not isinstance(item, dict):
-            errors.append(ContentError(str(path), 1, "each theme must be a mapping"))
-            continue
-        line = item["__line__"]
-        slug = str(item.get("slug") or "").strip()
-        name = str(item.get("name") or "").strip()
-        if not slug or not KEY_RE.match(slug):
-            errors.append(
-                ContentError(str(path), line, f"theme slug {slug!r} is missing or invalid")
-            )
-        if not name:
-            errors.append(ContentError(str(path), line, "a theme needs a name"))
-        if slug in seen:
-            errors.append(ContentError(str(path), line, f"duplicate theme slug '{slug}'"))
-        seen.add(slug)
-        themes.append(ThemeData(slug, name, str(item.get("description") or "").strip(), line))
-    return themes, errors

@@ -20,7 +20,7 @@ from briefings.markdown import ResolvedCitation
 from briefings.models import Briefing, Citation
 from briefings.rendering import RenderStore, prerender, reusing
 
-from .parser import BriefingData, ReferenceData
+from .data import BriefingData, ReferenceData
 
 # The id a planned citation reports; renderings are reused with the real ids, never this one.
 PLANNED_REFERENCE_ID = 0

@@ -48,6 +48,17 @@ BRIEFING_FIELDS = [
     "next_review_due",
 ]
 BRIEFING_TEXTS = [("intro", "Introduction"), ("source_note", "About this document")]
+# A citation's fields shown when they change; the work's are as this document gives them.
+CITATION_FIELDS = [
+    ("local_key", "Key"),
+    ("label", "Label"),
+    ("authors", "Authors"),
+    ("year", "Year"),
+    ("title", "Title"),
+    ("publisher", "Publisher"),
+    ("journal", "Journal"),
+    ("url", "Web address"),
+]
 
 
 # ---- word diff ---------------------------------------------------------------------------------
@@ -409,7 +420,7 @@ def _citations(old: DocumentState, new: DocumentState, names: Names):
             continue
         ca, cb = a.instance, b.instance
         item = ItemDiff("changed", cb.local_key)
-        for name, label in (("local_key", "Key"), ("label", "Label")):
+        for name, label in CITATION_FIELDS:
             if getattr(ca, name) != getattr(cb, name):
                 item.changes.append(Change(label, getattr(ca, name), getattr(cb, name)))
         if ca.listed != cb.listed:

@@ -17,14 +17,13 @@ from .documents import (
     SectionQuerySet,
     SectionSlugHistory,
     Series,
-    SeriesTitle,
     Status,
     Theme,
     ThemedKeyMessage,
     ThemedSection,
 )
 from .editorial import ChangeNote, ChangeNoteQuerySet
-from .references import Citation, GlossaryTerm, Reference
+from .references import Citation, GlossaryTerm, Reference, earliest_published
 from .search import SearchEntry
 
 # What public pages show: saving, deleting or re-linking any of these starts a new content version
@@ -36,9 +35,9 @@ PAGE_CONTENT = (
     ThemedSection,
     ThemedKeyMessage,
     Series,
-    SeriesTitle,
     Briefing,
     Briefing.audiences.through,
+    Briefing.glossary_terms.through,
     Section,
     Section.cited_references.through,
     SectionSlugHistory,
@@ -69,9 +68,9 @@ __all__ = [
     "SectionQuerySet",
     "SectionSlugHistory",
     "Series",
-    "SeriesTitle",
     "Status",
     "Theme",
     "ThemedKeyMessage",
     "ThemedSection",
+    "earliest_published",
 ]

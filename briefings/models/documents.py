@@ -9,11 +9,13 @@ an editor never has to keep two copies in step.
 from __future__ import annotations
 
 import calendar
+import copy
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -21,7 +23,25 @@ from taggit.models import TagBase, TaggedItemBase
 
 from ..markdown import ResolvedCitation
 from ..rendering import MarkdownField, RendersMarkdown
-from .references import Citation
+from .references import Citation, Reference, sync_glossary_terms
+
+logger = logging.getLogger(__name__)
+
+
+def address(viewname, *args, row) -> str:
+    """The URL of a row's page, or "" if the row's slug cannot be part of a URL.
+
+    Content the importer or the admin writes always can; a row written some other way (a
+    script, an old backup) may not. One such row must not take down every page that links to
+    it: its link goes nowhere, and the log says which row to correct.
+    """
+    try:
+        return reverse(viewname, args=args)
+    except NoReverseMatch:
+        logger.warning(
+            "No address for %s %r: its slug cannot be part of a URL", row._meta.model_name, row.pk
+        )
+        return ""
 
 
 class Status(models.TextChoices):
@@ -47,7 +67,7 @@ class Role(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("briefings:role", args=[self.slug])
+        return address("briefings:role", self.slug, row=self)
 
 
 class Theme(TagBase):
@@ -59,7 +79,7 @@ class Theme(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("briefings:theme", args=[self.slug])
+        return address("briefings:theme", self.slug, row=self)
 
 
 class ThemedSection(TaggedItemBase):
@@ -93,23 +113,6 @@ class Series(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class SeriesTitle(models.Model):
-    """A title in a series, whether or not the portal holds it yet (“also available” lists)."""
-
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="titles")
-    title = models.CharField(max_length=200)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "title"]
-        constraints = [
-            models.UniqueConstraint(fields=["series", "title"], name="unique_series_title")
-        ]
-
-    def __str__(self):
-        return self.title
 
 
 class BriefingQuerySet(models.QuerySet):
@@ -170,7 +173,18 @@ class Briefing(RendersMarkdown, models.Model):
         blank=True, help_text="Markdown: publisher, copyright and contact details as printed."
     )
     source_note_html = models.TextField(blank=True, editable=False)
-    also_available = models.JSONField(default=list, blank=True)
+    also_available = models.JSONField(
+        default=list, blank=True, help_text="The series titles this document lists, in its order."
+    )
+    glossary = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The terms this document defines: a list of {term, expansion, note}.",
+    )
+    # Derived from ``glossary`` on save: which shared terms this document defines.
+    glossary_terms = models.ManyToManyField(
+        "GlossaryTerm", related_name="defined_in", blank=True, editable=False
+    )
     last_reviewed = models.DateField(null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -189,7 +203,7 @@ class Briefing(RendersMarkdown, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("briefings:document", args=[self.slug])
+        return address("briefings:document", self.slug, row=self)
 
     @property
     def short_name(self):
@@ -201,7 +215,7 @@ class Briefing(RendersMarkdown, models.Model):
     def publication_date(self):
         if not self.published_year:
             return "Undated"
-        if self.published_month:
+        if self.published_month in range(1, 13):
             return f"{calendar.month_name[self.published_month]} {self.published_year}"
         return str(self.published_year)
 
@@ -249,9 +263,28 @@ class Briefing(RendersMarkdown, models.Model):
     def markdown_resolver(self):
         return self.citation_resolver()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = copy.deepcopy(
+            {name: instance.__dict__.get(name) for name in SHARED_INPUTS}
+        )
+        return instance
+
     def save(self, *args, **kwargs):
         self.render_markdown_fields()
+        loaded = getattr(self, "_loaded", None)
         super().save(*args, **kwargs)
+        now = copy.deepcopy({name: getattr(self, name) for name in SHARED_INPUTS})
+        if loaded != now:
+            self._loaded = now
+            # The shared records this document gives values to may take them from elsewhere now.
+            sync_glossary_terms(self)
+            Reference.objects.filter(citations__briefing=self).derive_from_citations()
+
+
+# The fields a document's shared records (references, glossary terms) are derived from.
+SHARED_INPUTS = ("published_year", "published_month", "slug", "glossary")
 
 
 class SectionQuerySet(models.QuerySet):
@@ -312,7 +345,7 @@ class Section(RendersMarkdown, models.Model):
         return self.heading
 
     def get_absolute_url(self):
-        return reverse("briefings:section", args=[self.briefing.slug, self.slug])
+        return address("briefings:section", self.briefing.slug, self.slug, row=self)
 
     def get_permalink(self):
         return reverse("briefings:section_permalink", args=[self.pk])
@@ -331,24 +364,42 @@ class Section(RendersMarkdown, models.Model):
     def markdown_resolver(self):
         return self.briefing.citation_resolver()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The slug as stored, so a save knows the old one even if the row was moved meanwhile.
+        if "slug" in instance.__dict__:
+            instance._loaded_slug = instance.slug
+        return instance
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.heading)[:120] or self.key
         if not self.key:
             self.key = self.slug[:100]
-        rendered = self.render_markdown_fields(kwargs.pop("resolver", None))["body"]
+        # The importer renders a body first to check it, and passes the result on.
+        rendered = kwargs.pop("rendered", None)
+        resolver = kwargs.pop("resolver", None)
+        if rendered is None:
+            rendered = self.render_markdown_fields(resolver)["body"]
+        else:
+            self.body_html = rendered.html
         previous_slug = None
-        if self.pk:
+        if hasattr(self, "_loaded_slug"):
+            previous_slug = self._loaded_slug
+        elif self.pk:
             previous_slug = (
                 Section.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             )
         super().save(*args, **kwargs)
+        self._loaded_slug = self.slug
         if previous_slug and previous_slug != self.slug:
             SectionSlugHistory.objects.update_or_create(
                 briefing=self.briefing, slug=previous_slug, defaults={"section": self}
             )
-        # A slug taken back by a section is no longer an old slug.
-        SectionSlugHistory.objects.filter(briefing=self.briefing, slug=self.slug).delete()
+        if previous_slug != self.slug:
+            # A slug taken back by a section is no longer an old slug.
+            SectionSlugHistory.objects.filter(briefing=self.briefing, slug=self.slug).delete()
         self._sync_derived(rendered)
 
     def _sync_derived(self, rendered):
@@ -400,7 +451,8 @@ class KeyMessage(RendersMarkdown, models.Model):
         return reverse("briefings:key_message_permalink", args=[self.pk])
 
     def get_absolute_url(self):
-        return f"{self.briefing.get_absolute_url()}#{self.anchor}"
+        base = self.briefing.get_absolute_url()
+        return f"{base}#{self.anchor}" if base else ""
 
     @property
     def anchor(self):

@@ -65,4 +65,5 @@ class ChangeNote(models.Model):
         return f"{self.briefing}: {self.note[:60]}"
 
     def get_absolute_url(self):
-        return f"{self.briefing.get_absolute_url()}#updates"
+        base = self.briefing.get_absolute_url()
+        return f"{base}#updates" if base else ""

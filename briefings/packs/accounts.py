@@ -9,6 +9,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import path, reverse
 
+from portal.ratelimit import rate_limited
+
 from .permissions import user_is_trainer
 
 
@@ -35,6 +37,10 @@ class SignInView(auth_views.LoginView):
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", SignInView.as_view(), name="login"),
+    path(
+        "login/",
+        rate_limited("sign-in", methods={"POST"})(SignInView.as_view()),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
 ]

@@ -599,15 +599,22 @@ class SearchBackend:
         return RawResult(hits=hits, facets=facets, everyone=everyone, sizes=sizes)
 
     def prelude(self, role_slug: str) -> tuple[dict | None, list[tuple[str, str]]]:
-        """The reader's role and the glossary, in one query, before the search proper."""
+        """The reader's role and the glossary, in one query, before the search proper.
+
+        Only the terms readers may see (GlossaryTerm.objects.public(): a term only a draft
+        defines must not be expanded, or named, on the search page)."""
         t = self.tables
+        public = GlossaryTerm.objects.using(self.alias).public().order_by()
+        terms_sql, terms_params = public.values_list(
+            "id", "term", "expansion"
+        ).query.sql_with_params()
         sql = (
             f"SELECT 'role', id, slug, name, person FROM {t.role} WHERE slug = %s "
-            f"UNION ALL SELECT 'term', id, term, expansion, '' FROM {t.glossary}"
+            f"UNION ALL SELECT 'term', id, term, expansion, '' FROM ({terms_sql}) public_terms"
         )
         role, terms = None, []
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [role_slug or ""])
+            cursor.execute(sql, [role_slug or "", *terms_params])
             for kind, pk, a, b, c in cursor.fetchall():
                 if kind == "role":
                     role = {"id": pk, "slug": a, "name": b, "person": c}

@@ -26,6 +26,7 @@ from briefings.models import (
     ThemedKeyMessage,
     ThemedSection,
 )
+from briefings.models.references import WORK_FIELDS
 
 from . import index
 
@@ -250,6 +251,7 @@ def _write_copies(
                 entry_html=c.entry_html,
                 listed=c.listed,
                 order=c.order,
+                **{name: getattr(c, name) for name in WORK_FIELDS},
             )
             for copy, (_, original) in zip(copies, wanted, strict=True)
             for c in citations[original.pk]

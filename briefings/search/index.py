@@ -211,7 +211,7 @@ def key_message_doc(message: dict, themes: list[tuple[str, int]], roles=()) -> D
 
 def citation_doc(citation: dict, roles=()) -> Doc:
     entry, _ = html_text(citation["entry_html"])
-    title = plain(citation["reference__title"]) or entry
+    title = plain(citation["title"]) or entry
     return Doc(
         kind="reference",
         object_id=citation["id"],
@@ -219,16 +219,16 @@ def citation_doc(citation: dict, roles=()) -> Doc:
         position=CITATION_POSITION + citation["order"],
         title=_shorten(title, 160),
         anchor=f"ref-{citation['reference__key']}",
-        # The entry as this document prints it, and the work's own fields, so a correction to the
-        # shared reference is found even before the printed entry is edited.
+        # The entry as this document prints it, and the work's fields as this document gives
+        # them (a document's search row never shows another document's version of the work).
         extra=" ".join(
             [
                 entry,
-                plain(citation["reference__title"]),
-                plain(citation["reference__authors"]),
-                plain(citation["reference__year"]),
-                plain(citation["reference__journal"]),
-                plain(citation["reference__publisher"]),
+                plain(citation["title"]),
+                plain(citation["authors"]),
+                plain(citation["year"]),
+                plain(citation["journal"]),
+                plain(citation["publisher"]),
             ]
         ),
         facets=facet_tokens("reference", citation["briefing_id"], roles),
@@ -259,11 +259,11 @@ CITATION_VALUES = (
     "order",
     "listed",
     "reference__key",
-    "reference__title",
-    "reference__authors",
-    "reference__year",
-    "reference__journal",
-    "reference__publisher",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "publisher",
 )
 
 
@@ -313,14 +313,41 @@ def docs_for_key_messages(messages, apps=global_apps) -> list[Doc]:
     ]
 
 
+def _citation_values(model) -> list[str]:
+    """CITATION_VALUES; before migration 0009 a citation's work fields were its reference's."""
+    own = {f.name for f in model._meta.concrete_fields}
+    work = ("title", "authors", "year", "journal", "publisher")
+    return [f"reference__{n}" if n in work and n not in own else n for n in CITATION_VALUES]
+
+
 def docs_for_citations(citations, apps=global_apps) -> list[Doc]:
-    rows = list(citations.values(*CITATION_VALUES))
+    names = _citation_values(citations.model)
+    rows = [dict(zip(CITATION_VALUES, row, strict=True)) for row in citations.values_list(*names)]
     roles = _audiences(rows, apps)
     return [citation_doc(row, roles[row["briefing_id"]]) for row in rows]
 
 
+def public_terms(terms):
+    """The terms readers may see (GlossaryTerm.objects.public(), issue 14 item 5), also for a
+    migration's historical models, which lack the queryset method (and, before migration 0010,
+    the documents that define a term)."""
+    if hasattr(terms, "public"):
+        return terms.public()
+    if not any(f.name == "defined_in" for f in terms.model._meta.get_fields()):
+        return terms
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils import timezone
+
+    definitions = terms.model.defined_in.through.objects.filter(glossaryterm=OuterRef("pk"))
+    published = Q(briefing__status="published") & (
+        Q(briefing__publish_from__isnull=True) | Q(briefing__publish_from__lte=timezone.now())
+    )
+    return terms.filter(~Exists(definitions) | Exists(definitions.filter(published)))
+
+
 def docs_for_glossary(terms) -> list[Doc]:
-    return [glossary_doc(row) for row in terms.values("id", "term", "expansion", "note")]
+    rows = public_terms(terms).values("id", "term", "expansion", "note")
+    return [glossary_doc(row) for row in rows]
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -72,6 +72,28 @@ def glossary_saved(sender, instance, **kwargs):
     index.index_glossary(GlossaryTerm.objects.filter(pk=instance.pk))
 
 
+@receiver(post_save, sender=Briefing, dispatch_uid="search.briefing_saved")
+def briefing_saved(sender, instance, **kwargs):
+    # A term is searchable while a published document defines it (GlossaryTerm.public()), so a
+    # change of the document's status can show or hide the terms it defines.
+    index.index_glossary(GlossaryTerm.objects.filter(defined_in=instance))
+
+
+@receiver(post_delete, sender=Briefing, dispatch_uid="search.briefing_deleted")
+def briefing_deleted(sender, instance, **kwargs):
+    terms = getattr(instance, "_defined_term_ids", [])
+    index.index_glossary(GlossaryTerm.objects.filter(pk__in=terms))
+
+
+@receiver(m2m_changed, sender=Briefing.glossary_terms.through, dispatch_uid="search.definitions")
+def definitions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action in ("post_add", "post_remove") and pk_set:
+        terms = {instance.pk} if reverse else pk_set
+        index.index_glossary(GlossaryTerm.objects.filter(pk__in=terms))
+    elif action == "post_clear":
+        index.index_glossary(GlossaryTerm.objects.all())
+
+
 @receiver(post_delete, sender=GlossaryTerm, dispatch_uid="search.glossary_deleted")
 def glossary_deleted(sender, instance, **kwargs):
     index.remove("glossary", instance.pk)

@@ -3,6 +3,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from portal.query import query_parameters
+from portal.ratelimit import rate_limited
+
 from .backends import Filters
 from .forms import SearchForm
 from .service import Params, search
@@ -24,7 +27,14 @@ def search_params(data) -> Params:
     )
 
 
+def asks_a_question(request) -> bool:
+    """Only a search with words runs the full-text search; the empty search page does not."""
+    return bool(request.GET.get("q"))
+
+
 @require_safe
+@query_parameters(SearchForm)
+@rate_limited("search", when=asks_a_question)
 def search_page(request):
     outcome = search(search_params(request.GET))
     return render(

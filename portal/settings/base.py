@@ -2,10 +2,21 @@
 
 from pathlib import Path
 
-from .env import env_bool, env_cache, env_database, env_int, env_list, env_str
+from .env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_path,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
+# The server's own files: the SQLite database, collected static files, the content-version file.
+# Each server of a cluster (or each test copy) can have its own.
+VAR_DIR = env_path("PORTAL_VAR_DIR", BASE_DIR / "var")
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -97,11 +108,16 @@ STORAGES = {
 # The public sign-in page (trainers are not staff, so the admin's form would refuse them);
 # editors may use it too. The admin keeps its own sign-in page.
 LOGIN_URL = "/accounts/login/"
+# Where a sign-in lands when it was given no address to return to, or one it refused (another
+# site): the admin's sign-in is for staff, so the admin's home. The public sign-in chooses by
+# role (briefings/account_urls.py). Django's default, /accounts/profile/, does not exist.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # django-taggit: themes are our own tag model; keep slugs ASCII for stable URLs.
 TAGGIT_CASE_INSENSITIVE = True
 
-# Markdown bodies above this size are refused: Python-Markdown is quadratic on some inputs, and the
+# Markdown bodies above this size are refused. Rendering takes time in proportion to the length
+# (docs/benchmarks.md: under a second for the worst known text at 50,000 characters), and the
 # longest real section is under 10 KB.
 BRIEFINGS_MARKDOWN_MAX_CHARS = env_int("BRIEFINGS_MARKDOWN_MAX_CHARS", 50_000, minimum=1_000)
 BRIEFINGS_CONTENT_DIR = BASE_DIR / "fixtures" / "briefings"
@@ -119,7 +135,11 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+# Reverse proxies in front of the app: the reader's address is taken from X-Forwarded-For,
+# trusting exactly this many (portal/client.py). One function gives that address to axes, the
+# rate limits and the request log.
+CLIENT_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "portal.client.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 
 # django-csp 4: a strict policy; the portal serves only its own static files.
@@ -138,11 +158,17 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-CACHES = {"default": env_cache("CACHE_URL")}
+# The local-memory cache holds at most CACHE_MAX_ENTRIES pages per process (least recently used
+# dropped first), so its memory is bounded by that times the largest page (docs/benchmarks.md).
+CACHES = {
+    "default": env_cache("CACHE_URL", max_entries=env_int("CACHE_MAX_ENTRIES", 2000, minimum=100))
+}
 # Public pages cache (portal/caching.py). Entries are keyed by a content version, so an edit is
 # visible at once; the timeout only bounds how long unused entries linger.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("CACHE_SECONDS", 600, minimum=0)
+# After a cache error, each process serves pages without the cache for this long, then tries again.
+PAGE_CACHE_RETRY_SECONDS = 5
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/accounts/", "/healthz", "/packs/", "/preview/", "/static/"]
 PAGE_CACHE_VERSION_STORE = "auto"  # "file" for a per-process cache, "cache" for a shared one
 # Beside an SQLite database, so every site on a machine pairs its version with its own data.
@@ -151,6 +177,27 @@ PAGE_CACHE_VERSION_FILE = (
     if DATABASES["default"]["ENGINE"].endswith("sqlite3")
     else VAR_DIR / "content-version"
 )
+
+# Rate limits where one request costs work a stranger could repeat without bound
+# (portal/ratelimit.py): (count, seconds) per client address, or None when switched off. Readers
+# following links never meet them: cached pages are not counted, only the work behind them.
+RATE_LIMITS = {
+    # Searches the page cache could not answer (each one runs the full-text search).
+    "search": env_rate("RATE_LIMIT_SEARCH", "60/1m"),
+    # Sign-in attempts (POSTs to /admin/login/ and /accounts/login/), whatever the username: each
+    # one hashes a password. django-axes separately locks a username after 5 failures.
+    "sign-in": env_rate("RATE_LIMIT_SIGN_IN", "30/10m"),
+    # The editors' live Markdown preview in the admin.
+    "preview": env_rate("RATE_LIMIT_PREVIEW", "60/1m"),
+}
+RATE_LIMIT_CACHE_ALIAS = "default"
+# How many of those requests each gunicorn process works on at once, whoever sends them (a crowd
+# of clients, each within its limit, must not take every thread from readers). Keep them below
+# GUNICORN_THREADS (4).
+CONCURRENCY_LIMITS = {
+    "search": env_int("SEARCH_CONCURRENCY", 1, minimum=1),
+    "sign-in": env_int("SIGN_IN_CONCURRENCY", 1, minimum=1),
+}
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

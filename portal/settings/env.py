@@ -5,6 +5,7 @@ as a clear start-up error instead of a subtly misconfigured site.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -62,6 +63,38 @@ def env_list(name, default=()):
     return items
 
 
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|m|h)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+def env_rate(name, default):
+    """A rate limit: COUNT/PERIOD, the period in seconds, minutes or hours ("60/1m", "30/10m",
+    "5/30s", "100/h"), or "off". Returns (count, seconds) or None for "off"."""
+    raw = os.environ.get(name)
+    raw = default if raw is None or raw.strip() == "" else raw
+    if raw.strip().lower() == "off":
+        return None
+    match = _RATE.match(raw)
+    count, length = (int(match[1]), int(match[2] or 1)) if match else (0, 0)
+    if not match or count < 1 or length < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be COUNT/PERIOD with the period in s, m or h (e.g. 60/1m, 30/10m), "
+            f"or off; got {raw!r}."
+        )
+    return count, length * _UNIT_SECONDS[match[3].lower()]
+
+
+def env_path(name, default):
+    """An absolute directory path (a relative one would depend on where the server starts)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return Path(default)
+    path = Path(raw)
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name} must be an absolute path, got {raw!r}.")
+    return path
+
+
 def sqlite_database(path):
     """An SQLite configuration tuned for a small site with concurrent admin writes.
 
@@ -105,6 +138,9 @@ def env_database(name, default_sqlite_path):
         if not dbname:
             raise ImproperlyConfigured(f"{name} must name a database, got {raw!r}.")
         options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        # libpq waits for ever on a server that does not answer (a host that is down drops the
+        # packets): a request, and /healthz, must fail in seconds instead.
+        options.setdefault("connect_timeout", "5")
         config = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": dbname,
@@ -122,19 +158,28 @@ def env_database(name, default_sqlite_path):
     )
 
 
-def env_cache(name, default="locmem://"):
-    """CACHE_URL: locmem:// (default), redis://host:port/db, or dummy:// to switch caching off."""
+def env_cache(name, default="locmem://", *, max_entries=2000):
+    """CACHE_URL: locmem:// (default), redis://host:port/db, or dummy:// to switch caching off.
+
+    The local-memory cache keeps at most ``max_entries`` entries per process (the least recently
+    used go first); a Redis server bounds itself with ``maxmemory`` (deploy/redis/portal.conf).
+    """
     raw = os.environ.get(name) or default
     scheme = urlsplit(raw).scheme.lower()
     if scheme == "locmem":
-        # Room for every page in every role (Django's default of 300 is less than that).
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portal",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": raw,
+            # A cache that does not answer must cost a page a moment, not redis-py's default
+            # 5 s (portal/caching.py then serves without it for a while).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(

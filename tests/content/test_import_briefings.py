@@ -11,6 +11,7 @@ from reversion.models import Revision
 from briefings.editorial import services
 from briefings.editorial.selectors import document_versions
 from briefings.models import Briefing, Citation, KeyMessage, Reference, Section
+from tests.support.fingerprint import content_fingerprint
 
 CONTENT = Path(settings.BRIEFINGS_CONTENT_DIR)
 
@@ -40,7 +41,7 @@ def content_copy(tmp_path):
 
 def test_a_second_import_changes_nothing_and_creates_no_duplicates(db):
     before = snapshot()
-    assert run().strip().endswith("no changes")
+    assert run().strip().endswith("no changes.")
     assert snapshot() == before
     assert not Revision.objects.exists()
 
@@ -56,7 +57,7 @@ def test_an_import_that_changes_a_document_can_be_undone_in_its_history(db, cont
     briefing = Briefing.objects.get(slug="police")
     police_renamed(content_copy)
     output = run(str(content_copy))
-    assert "recorded a revision of 1 document(s) in their history" in output
+    assert "recorded a revision of 1 document in their history" in output
     latest, baseline = document_versions(briefing)
     assert latest.revision.comment == "Imported from police.md."
     assert baseline.revision.comment.startswith("Starting point")
@@ -66,8 +67,8 @@ def test_an_import_that_changes_a_document_can_be_undone_in_its_history(db, cont
     section = Section.objects.get(briefing=briefing, key="barriers-to-engagement")
     assert section.heading == "Barriers to engagement"
     # Importing the same files again changes the document back, and says so once more.
-    assert "recorded a revision of 1 document(s)" in run(str(content_copy))
-    assert run(str(content_copy)).strip().endswith("no changes")
+    assert "recorded a revision of 1 document" in run(str(content_copy))
+    assert run(str(content_copy)).strip().endswith("no changes.")
     assert len(document_versions(briefing)) == 4
 
 
@@ -78,8 +79,8 @@ def test_a_dry_run_reports_what_would_change_and_writes_nothing(db, content_copy
     )
     before = snapshot()
     output = run(str(content_copy), "--dry-run")
-    assert "would have updated 1 sections" in output
-    assert "would have recorded a revision of 1 document(s)" in output
+    assert "would have updated 1 section" in output
+    assert "would have recorded a revision of 1 document" in output
     assert snapshot() == before
     assert not Revision.objects.exists()
     assert Section.objects.filter(heading="Barriers to engagement").exists()
@@ -91,7 +92,7 @@ def test_editing_a_heading_keeps_the_sections_identity_and_its_links(client, db,
     police.write_text(
         police.read_text().replace("## Barriers to engagement {", "## Barriers to engaging {")
     )
-    assert "updated 1 sections" in run(str(content_copy))
+    assert "updated 1 section" in run(str(content_copy))
     section.refresh_from_db()
     assert (section.heading, section.slug) == ("Barriers to engaging", "barriers-to-engaging")
     assert client.get(f"/s/{section.pk}/")["Location"] == "/documents/police/barriers-to-engaging/"
@@ -170,7 +171,7 @@ def test_export_then_import_is_a_no_op(db, tmp_path):
         )
     shutil.copy(CONTENT / "themes.yaml", tmp_path / "themes.yaml")
     before = snapshot()
-    assert run(str(tmp_path)).strip().endswith("no changes")
+    assert run(str(tmp_path)).strip().endswith("no changes.")
     assert snapshot() == before
 
 
@@ -180,7 +181,7 @@ def test_the_worked_example_in_the_format_guide_imports(db, tmp_path):
     path = tmp_path / "schools.md"
     path.write_text(example)
     output = run(str(path))
-    assert "created 1 briefings" in output
+    assert "created 1 document" in output
     schools = Briefing.objects.get(slug="schools")
     assert schools.status == "draft"
     assert schools.sections.get().quotes.get().attribution == "Young person A"
@@ -196,7 +197,65 @@ def test_removing_a_section_from_the_file_deletes_it(db, content_copy):
     text = police.read_text()
     start = text.index("## Preventing CSE and early identification")
     police.write_text(text[:start])
-    assert "deleted 1 sections" in run(
+    assert "deleted 1 section" in run(
         str(content_copy / "police.md"), str(content_copy / "themes.yaml")
     )
     assert not Section.objects.filter(briefing__slug="police", key="preventing-cse").exists()
+
+
+DOCUMENT_FILES = sorted(path.name for path in CONTENT.glob("*.md"))
+
+
+@pytest.mark.parametrize("name", DOCUMENT_FILES)
+def test_importing_one_unchanged_file_changes_nothing(db, name):
+    """Issue 20: one document's import never changes another's shared rows, so an unchanged
+    file reports no changes, writes nothing and records no revision."""
+    before = content_fingerprint()
+    path = str(CONTENT / name)
+    assert run(path, "--dry-run") == "Checked 1 file; no changes (dry run, nothing written).\n"
+    assert run(path) == "Checked 1 file; no changes.\n"
+    assert content_fingerprint() == before
+    assert not Revision.objects.exists()
+
+
+def test_the_report_says_what_changed_in_plain_words(db, content_copy):
+    police_renamed(content_copy)
+    path = str(content_copy / "police.md")
+    assert run(path, "--dry-run").splitlines() == [
+        "Checked 1 file.",
+        "Dry run, nothing written: would have updated 1 section",
+        "Dry run, nothing written: would have recorded a revision of 1 document in their history",
+    ]
+    assert run(path).splitlines() == [
+        "Checked 1 file.",
+        "updated 1 section",
+        "recorded a revision of 1 document in their history",
+    ]
+    assert run(str(content_copy)) == "Checked 6 files; no changes.\n"
+
+
+def test_problems_are_counted_in_plain_words(db, tmp_path):
+    path = tmp_path / "new.md"
+    path.write_text("---\ntitle: New\nslug: new\nkind: nonsense\naudiences: [pilots]\n---\n")
+    with pytest.raises(CommandError, match=r"^2 problems found; nothing was written\.$"):
+        call_command("import_briefings", str(path), stdout=StringIO(), stderr=StringIO())
+    path.write_text("---\ntitle: New\nslug: new\nkind: nonsense\naudiences: [police]\n---\n")
+    with pytest.raises(CommandError, match=r"^1 problem found; nothing was written\.$"):
+        call_command("import_briefings", str(path), stdout=StringIO(), stderr=StringIO())
+
+
+def test_documents_citing_another_follow_its_entries(client, db, content_copy):
+    """social-workers cites police's entries (cite:police/coy-2009): when police's entry names
+    another work, social-workers' links lead to that work, without importing social-workers."""
+    police = content_copy / "police.md"
+    text = police.read_text()
+    assert "- key: coy-2009\n" in text
+    police.write_text(
+        text.replace("- key: coy-2009\n", "- key: coy-2009\n  work: coy-2009-moved\n")
+    )
+    output = run(str(police))
+    assert "sections re-rendered" in output
+    page = client.get("/documents/social-workers/").content.decode()
+    assert 'href="/references/#ref-coy-2009-moved"' in page
+    assert "#ref-coy-2009-moved-around" not in page
+    assert run(str(police)) == "Checked 1 file; no changes.\n"

@@ -74,7 +74,7 @@ def test_an_import_that_changes_texts_and_references_renders_before_the_transact
     police.write_text(text)
     with watch_rendering() as renders:
         output = _import(str(content))
-    assert "recorded a revision of 1 document(s)" in output
+    assert "recorded a revision of 1 document " in output
     assert renders
     assert [r.text[:60] for r in renders if r.in_transaction] == []
     stored, fresh = _as_rendered_now()
@@ -89,5 +89,5 @@ def test_an_import_that_changes_texts_and_references_renders_before_the_transact
 @pytest.mark.django_db
 def test_an_import_that_changes_nothing_renders_nothing_inside_the_transaction():
     with watch_rendering() as renders:
-        assert _import().strip().endswith("no changes")
+        assert "; no changes" in _import()
     assert [r.text[:60] for r in renders if r.in_transaction] == []

@@ -1,12 +1,19 @@
-"""Admin-authored Markdown is sanitised: vectors from the OWASP XSS filter-evasion cheat sheet."""
+"""Admin-authored Markdown is sanitised: vectors from the OWASP XSS filter-evasion cheat sheet,
+and links a browser would read as another site or a script, in block and inline Markdown.
 
+``XSS_VECTORS`` and ``audit`` are the hostile set and its judge for every field that becomes HTML
+(tests/pages/test_hostile_text_in_every_field.py)."""
+
+import itertools
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from briefings.markdown import ResolvedCitation, render_markdown
+from briefings.markdown import ResolvedCitation, render_markdown, safe_url
 
 XSS_VECTORS = [
     "<script>alert('XSS')</script>",
@@ -64,6 +71,22 @@ XSS_VECTORS = [
     '<a href="#" style="position:fixed;top:0;left:0;width:100%;height:100%">overlay</a>',
     "<!--<script>alert(1)</script>-->",
     '<p title="</p><script>alert(1)</script>">x</p>',
+    # Links a browser reads as another site although they have no scheme, or as a script.
+    "[off-site](//evil.example/x)",
+    "[off-site](/\\evil.example/x)",
+    "[off-site](\\\\evil.example/x)",
+    "[off-site](/%5cevil.example/x)",
+    "[off-site](<\t//evil.example/x>)",
+    "[off-site](&#47;&#47;evil.example/x)",
+    "[off-site][ref]\n\n[ref]: //evil.example/x",
+    "<//evil.example/x>",
+    '<a href="//evil.example/x">off-site</a>',
+    '<a href="/\\evil.example/x">off-site</a>',
+    '<a href=" &#9;/&#10;/evil.example/x">off-site</a>',
+    '<a href="java&#9;script:alert(1)">script</a>',
+    '<a href="&#1;javascript:alert(1)">script</a>',
+    "[script](<java\tscript:alert(1)>)",
+    "![x](//evil.example/tracker.png)",
 ]
 
 SAFE_TAGS = {
@@ -115,10 +138,29 @@ class _Audit(HTMLParser):
             if name.startswith("on") or name in {"style", "src", "srcset", "background", "action"}:
                 self.problems.append(f"attribute {name}")
             if name == "href":
-                target = re.sub(r"[\x00-\x20]", "", value or "").lower()
-                scheme = target.split(":", 1)[0] if ":" in target.split("/", 1)[0] else ""
-                if scheme and scheme not in {"http", "https", "mailto"}:
-                    self.problems.append(f"href scheme {scheme}")
+                problem = href_problem(value or "")
+                if problem:
+                    self.problems.append(problem)
+
+
+def href_problem(href):
+    """What is wrong with a link address, read as the URL standard reads it, or None.
+
+    Browsers drop tabs and newlines anywhere and controls and spaces at the ends, and take a
+    backslash for a slash; percent-encoded slashes are decoded too, to be safe."""
+    for form in (href, _unquote(href)):
+        target = re.sub(r"[\t\n\r]", "", form).strip("".join(map(chr, range(33))))
+        target = target.replace("\\", "/").lower()
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):", target)
+        if scheme and scheme.group(1) not in {"http", "https", "mailto"}:
+            return f"href scheme {scheme.group(1)}"
+        if not scheme and target.startswith("//"):
+            return f"off-site link without a scheme: {href!r}"
+    return None
+
+
+def _unquote(text):
+    return re.sub(r"%([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def audit(html):
@@ -139,6 +181,26 @@ def test_every_xss_vector_is_neutralised(vector):
 def test_vectors_inside_a_quote_attribution_are_neutralised(vector):
     html = render_markdown(f"> words\n>\n> — {vector}").html
     assert audit(html) == [], html
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_every_xss_vector_is_neutralised_in_inline_markdown(vector):
+    # Key messages and reference entries are rendered inline: no paragraph around them.
+    for text in (vector, f"Before {vector} after", f"*Before {vector}* after"):
+        html = render_markdown(text, inline=True).html
+        assert audit(html) == [], html
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_every_xss_vector_is_neutralised_inside_a_citation(vector):
+    def resolver(key):
+        return ResolvedCitation(href="/documents/police/#ref-coy", reference_id=7)
+
+    for inline in (False, True):
+        html = render_markdown(
+            f"[{vector}](cite:coy-2009) and [x](cite:{vector})", resolver=resolver, inline=inline
+        ).html
+        assert audit(html) == [], html
 
 
 def test_the_structure_editors_need_survives():
@@ -208,6 +270,89 @@ def test_overlong_text_is_refused_before_rendering(settings):
 
 
 def test_pathological_nesting_renders_within_the_length_cap(settings):
-    # Deeply nested emphasis and brackets are the inputs that make Python-Markdown slow.
+    # Deeply nested emphasis and brackets made Python-Markdown slow (test_markdown_time_bound).
     text = ("*a **b [c " * 500)[: settings.BRIEFINGS_MARKDOWN_MAX_CHARS]
     assert render_markdown(text).html
+
+
+# ---- links: judged as a browser reads them, by class ------------------------------------------
+
+SEPARATORS = ["/", "\\", "%2f", "%2F", "%5c", "%5C"]
+SPLITTERS = ["", "\t", "\n", "\r", "\x00", "\x01", "\x1f", " "]
+SCHEMES = ["javascript", "JaVaScRiPt", "vbscript", "data", "file", "jav\tascript", "java\nscript"]
+
+
+@st.composite
+def off_site_addresses(draw):
+    """Two slashes or backslashes (maybe percent-encoded) before a host, with tabs, newlines,
+    controls or spaces around and between them: every one is another site to a browser."""
+    return (
+        draw(st.sampled_from(SPLITTERS))
+        + draw(st.sampled_from(SEPARATORS))
+        + draw(st.sampled_from(SPLITTERS))
+        + draw(st.sampled_from(SEPARATORS))
+        + draw(st.sampled_from(["evil.example", "evil.example/x?y#z", "@evil.example", "127.1"]))
+    )
+
+
+@st.composite
+def script_addresses(draw):
+    scheme = draw(st.sampled_from(SCHEMES))
+    cut = draw(st.integers(0, len(scheme)))
+    scheme = scheme[:cut] + draw(st.sampled_from(SPLITTERS)) + scheme[cut:]
+    return draw(st.sampled_from(SPLITTERS)) + scheme + ":alert(1)"
+
+
+def _link_forms(address):
+    """The address in every way content can carry it: Markdown links, images, references and
+    autolinks, in and out of angle brackets, and raw HTML (with its characters as references)."""
+    escaped = "".join(f"&#{ord(c)};" for c in address)
+    return [
+        f"[a]({address})",
+        f"[b](<{address}>)",
+        f"![c]({address})",
+        f"[d][r{len(address)}]\n\n[r{len(address)}]: <{address}>\n",
+        f"<{address}>",
+        f'<a href="{address}">e</a>',
+        f'<a href="{escaped}">f</a>',
+        f"<a href='{address}'>g</a>",
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(address=st.one_of(off_site_addresses(), script_addresses()), inline=st.booleans())
+def test_no_form_of_an_off_site_or_script_address_survives_as_a_link(address, inline):
+    for form in _link_forms(address):
+        html = render_markdown(f"Text {form} text", inline=inline).html
+        assert audit(html) == [], (form, html)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/documents/police/",
+        "/documents/police/#ref-coy-2009",
+        "#ref-coy-2009",
+        "?q=police",
+        "/search/?q=a%2Fb",
+        "police/",
+        "https://www.gov.uk/government/publications/x",
+        "HTTPS://www.gov.uk/x",
+        "http://example.org/a//b",
+        "mailto:someone@example.org",
+    ],
+)
+def test_addresses_on_this_site_and_web_and_mail_addresses_are_kept_as_written(address):
+    assert safe_url(address) == address
+    for form in (f"[link]({address})", f'<a href="{address}">link</a>'):
+        html = render_markdown(form, inline=True).html
+        assert f'href="{address}"'.replace("&", "&amp;") in html, html
+
+
+def test_tabs_and_newlines_in_a_kept_address_are_removed_as_browsers_remove_them():
+    assert safe_url("\t/documents/\npolice/ ") == "/documents/police/"
+
+
+@pytest.mark.parametrize(("first", "second"), list(itertools.product(SEPARATORS, repeat=2)))
+def test_the_address_policy_refuses_every_pair_of_leading_separators(first, second):
+    assert safe_url(f"{first}{second}evil.example") is None

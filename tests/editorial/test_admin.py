@@ -1,7 +1,8 @@
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
+from django.utils.html import escape
 
-from briefings.models import Briefing, Role, Section, Theme
+from briefings.models import Briefing, GlossaryTerm, Reference, Role, Section, Theme
 
 
 def _inline(prefix, rows):
@@ -146,3 +147,20 @@ def test_theme_autocomplete_answers_an_editor(editor_client):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Trafficking"]
+
+
+def test_shared_records_are_shown_but_edited_in_the_documents(editor_client):
+    """Issue 20: a cited work's fields and a defined term's expansion are derived from the
+    documents, so the admin shows them read-only and says where to change them."""
+    reference = Reference.objects.filter(citations__briefing__slug="police").first()
+    page = editor_client.get(f"/admin/briefings/reference/{reference.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="title"' not in page.content.decode()
+    assert escape(reference.title) in page.content.decode()
+    term = GlossaryTerm.objects.get(term="CSE")
+    page = editor_client.get(f"/admin/briefings/glossaryterm/{term.pk}/change/")
+    assert 'name="expansion"' not in page.content.decode()
+    # A term no document defines is the admin's to edit.
+    own = GlossaryTerm.objects.create(term="XYZ", expansion="An editor's term")
+    page = editor_client.get(f"/admin/briefings/glossaryterm/{own.pk}/change/")
+    assert 'name="expansion"' in page.content.decode()

@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 from taggit.models import Tag
 
-from briefings.models import ChangeNote, Series, SeriesTitle
+from briefings.models import ChangeNote, Series
 from tests.support.admin_forms import form_data, inline_rows
 from tests.support.factories import make_briefing
 from tests.support.packs import first_sections, make_pack, make_trainer
@@ -38,8 +38,7 @@ def objects(db):
     """At least one object of every model the admin edits, with a row in every inline."""
     briefing = make_briefing("field-limits", sections=2)
     ChangeNote.objects.create(briefing=briefing, note="Added a section.")
-    series = Series.objects.create(name="A test series", slug="a-test-series")
-    SeriesTitle.objects.create(series=series, title="Police")
+    Series.objects.create(name="A test series", slug="a-test-series")
     trainer = make_trainer("limits-trainer")
     make_pack(trainer, first_sections("police", 1), notes=["A note."])
     Tag.objects.create(name="a tag", slug="a-tag")

@@ -186,3 +186,16 @@ def test_editors_can_correct_or_withdraw_notes_in_the_admin(editor_client):
     assert editor_client.post(url, data).status_code == 302
     note.refresh_from_db()
     assert (note.note, note.public) == ("Corrected note.", False)
+
+
+def test_a_note_with_markup_reaches_feed_readers_as_the_plain_text_it_is(editor_client, client):
+    note = 'Fixed <b>bold</b> & <a href="javascript:alert(1)">links</a> <script>alert(1)</script>'
+    briefing = Briefing.objects.get(slug="police")
+    _save(editor_client, briefing, change_kind="noteworthy", change_note=note)
+
+    root = ET.fromstring(client.get("/feed/").content)  # noqa: S314 - the portal's own feed
+    summaries = [entry.find(f"{ATOM}summary") for entry in root.findall(f"{ATOM}entry")]
+    assert summaries
+    # Declared as text, a summary is shown exactly as written: never read as HTML.
+    assert {summary.get("type") for summary in summaries} == {"text"}
+    assert [s.text for s in summaries if s.text == note] == [note]

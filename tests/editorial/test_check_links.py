@@ -115,3 +115,22 @@ def test_external_links_are_checked_only_when_asked(section, monkeypatch):
     assert "https://example.org/gone" in report
     assert "the site answered 404 Not Found" in report
     assert "https://example.org/gone" in calls
+
+
+def test_each_documents_own_address_for_a_work_is_checked(section, monkeypatch):
+    """Issue 20: a page shows its citation's web address, so that is what is checked."""
+    from briefings.models import Citation
+
+    checked = []
+
+    def fake_urlopen(request, timeout):
+        checked.append(request.full_url)
+        raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {}, None)
+
+    monkeypatch.setattr(links.urllib.request, "urlopen", fake_urlopen)
+    citation = Citation.objects.filter(briefing__slug="multi-agency-working").first()
+    citation.url = "https://example.org/maw-copy"
+    citation.save()
+    report, _ = _broken("--external")
+    assert f"multi-agency-working › reference {citation.local_key}" in report
+    assert "https://example.org/maw-copy" in checked

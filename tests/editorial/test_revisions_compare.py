@@ -2,6 +2,8 @@
 
 import re
 
+from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
@@ -148,3 +150,20 @@ def test_word_diff_ignores_rewrapping_and_shortens_long_unchanged_passages():
     assert "w0 " not in html
     assert "w91 " in html
     assert "w110" in html
+
+
+def test_a_change_to_how_a_document_gives_a_work_is_shown(editor_client, tmp_path):
+    """Issue 20: a citation holds the work as its document gives it; a change to that is a
+    change of the document, recorded and shown like any other."""
+    police = settings.BRIEFINGS_CONTENT_DIR / "police.md"
+    path = tmp_path / "police.md"
+    text = police.read_text()
+    assert "  publisher: 'Barnardo''s: Belfast'\n" in text
+    path.write_text(text.replace("  publisher: 'Barnardo''s: Belfast'\n", "  publisher: Belfast\n"))
+    call_command("import_briefings", str(path), verbosity=0)
+    briefing = Briefing.objects.get(slug="police")
+    old, new = _versions(briefing)
+    page = _compare(editor_client, briefing, old.pk, new.pk)
+    citations = page.split('id="diff-citations"')[1].split("</section>")[0]
+    assert "Publisher" in citations
+    assert "Barnardo&#x27;s: Belfast" in citations

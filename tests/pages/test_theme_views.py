@@ -4,6 +4,7 @@ import pytest
 
 from briefings.models import Briefing, KeyMessage, Role, Section, Status, Theme
 from tests.support.factories import make_briefing
+from tests.support.queries import queries_for
 
 
 def _sections(page, anchor):
@@ -211,12 +212,7 @@ def test_an_unknown_theme_is_not_found(client, db):
 )
 def test_theme_pages_use_a_fixed_number_of_queries_however_much_is_on_the_theme(client, db, path):
     def queries(theme):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(path.format(theme=theme)).status_code == 200
-        return len(captured)
+        return queries_for(client, path.format(theme=theme))
 
     before = queries("trafficking")
     make_briefing("many", sections=60, themes=("trafficking",))

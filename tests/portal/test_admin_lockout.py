@@ -47,6 +47,7 @@ def test_after_five_wrong_passwords_the_right_one_is_refused(client, admin_user)
     response = sign_in(client, PASSWORD)
     assert response.status_code == 429
     assert b"Too many failed sign-ins" in response.content
+    assert b"Please try again in 15 minutes." in response.content
     assert "_auth_user_id" not in client.session
 
 
@@ -72,3 +73,43 @@ def test_the_lock_lifts_after_the_cool_off(client, admin_user):
     # ...then to just past it.
     AccessAttempt.objects.update(attempt_time=first_failure - cool_off - timedelta(seconds=1))
     assert signed_in(sign_in(client, PASSWORD))
+
+
+# Behind the documented proxy (AXES_PROXY_COUNT=1): every request arrives from the proxy's
+# address, and the reader's is the last X-Forwarded-For entry, the one the proxy appended.
+PROXY = "127.0.0.1"
+ATTACKER = "203.0.113.9"
+VICTIM = "198.51.100.7"
+FORMS = {"admin": (LOGIN, "/admin/"), "public": ("/accounts/login/", "/admin/")}
+
+
+def through_proxy(client, url, password, reader, forged=""):
+    """A sign-in through nginx: whatever the reader sent as X-Forwarded-For, then their address."""
+    return client.post(
+        url,
+        {"username": "admin", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=f"{forged}{reader}",
+    )
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_behind_the_proxy_an_attackers_failures_lock_out_the_attacker_not_the_user(
+    client, settings, admin_user, form
+):
+    settings.CLIENT_PROXY_COUNT = 1
+    url, landing = FORMS[form]
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # Each attempt forges a different "client" in front, as if to spread the failures.
+        forged = f"192.0.2.{attempt + 1}, {VICTIM}, "
+        response = through_proxy(client, url, "wrong-password", ATTACKER, forged)
+        assert response.status_code in (200, 429)  # the last failure answers with the lock
+
+    locked = through_proxy(client, url, PASSWORD, ATTACKER)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+
+    # The same username, from the user's own address through the same proxy, still signs in.
+    response = through_proxy(client, url, PASSWORD, VICTIM)
+    assert (response.status_code, response["Location"]) == (302, landing)

@@ -4,7 +4,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
@@ -18,6 +17,7 @@ from portal import caching
 pytestmark = pytest.mark.django_db
 
 DOCUMENT = "/documents/police/"
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
 def cached_view(request):
@@ -52,6 +52,7 @@ urlpatterns = [
 
 @pytest.fixture
 def version_file(settings, tmp_path):
+    settings.PAGE_CACHE_VERSION_STORE = "file"
     settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content-version"
     return settings.PAGE_CACHE_VERSION_FILE
 
@@ -125,9 +126,7 @@ def test_unpublishing_a_document_removes_it_from_the_cached_list(client):
     assert client.get(DOCUMENT).status_code == 404
 
 
-def test_the_version_is_renewed_again_after_the_edit_commits(
-    django_capture_on_commit_callbacks, version_file
-):
+def test_the_version_is_renewed_again_after_the_edit_commits(django_capture_on_commit_callbacks):
     """A reader that rendered the old rows between the edit and its commit cached them under the
     version the edit started; the commit starts another, so that copy is never served."""
     section = Section.objects.get(briefing__slug="police", slug="investigating-cse")
@@ -226,7 +225,7 @@ def test_the_key_covers_host_and_query_string(rf):
 
 
 def test_a_scheduled_publication_is_recorded_and_renews_the_version_when_due(
-    client, version_file, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks
 ):
     briefing = Briefing.objects.get(slug="police")
     briefing.publish_from = timezone.now() + timedelta(seconds=1)
@@ -247,6 +246,16 @@ def test_a_missing_or_damaged_version_file_starts_a_new_version(version_file):
     version_file.write_text("not json")
     second = caching.current_version()
     version_file.unlink()
+    third = caching.current_version()
+    assert len({first.token, second.token, third.token}) == 3
+
+
+def test_a_missing_or_damaged_version_in_a_shared_cache_starts_a_new_version(settings):
+    settings.PAGE_CACHE_VERSION_STORE = "cache"
+    first = caching.current_version()
+    caches["default"].set(caching.VERSION_CACHE_KEY, "not json", timeout=None)
+    second = caching.current_version()
+    caches["default"].delete(caching.VERSION_CACHE_KEY)  # evicted
     third = caching.current_version()
     assert len({first.token, second.token, third.token}) == 3
 
@@ -277,12 +286,14 @@ def test_a_redis_cache_url_gives_a_redis_backend_with_its_version_in_redis(setti
     assert store.cache._cache._client.__module__.startswith("redis")
 
 
-def test_the_test_settings_cache_locally_and_keep_the_version_in_a_file():
+def test_a_local_memory_cache_keeps_the_version_in_a_file(settings):
+    settings.CACHES = {**settings.CACHES, "local": {"BACKEND": LOCMEM}}
+    settings.PAGE_CACHE_ALIAS = "local"
     assert type(caching.version_store()) is caching.FileVersionStore
     assert settings.PAGE_CACHE_SECONDS > 0
 
 
-def test_migrate_starts_a_new_version(version_file):
+def test_migrate_starts_a_new_version():
     from django.core.management import call_command
 
     before = caching.current_version()
@@ -301,11 +312,58 @@ def test_a_cache_that_is_down_slows_pages_but_does_not_break_them(client, monkey
     assert "Page cache unavailable" in caplog.text
 
 
-def test_an_edit_still_saves_when_the_version_cannot_be_written(monkeypatch, caplog):
-    def read_only(self, version):
-        raise PermissionError("read-only file system")
+def test_a_cache_outage_is_logged_once_and_the_cache_left_alone_until_the_retry_time(
+    client, monkeypatch, caplog, settings
+):
+    settings.PAGE_CACHE_RETRY_SECONDS = 0.5
+    attempts = []
 
-    monkeypatch.setattr(caching.FileVersionStore, "write", read_only)
+    def down(*args, **kwargs):
+        attempts.append(args)
+        raise ConnectionRefusedError("cache server unreachable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(caches["default"], "get", down)
+        patched.setattr(caches["default"], "set", down)
+        statuses = [client.get(DOCUMENT).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    assert len(attempts) == 1  # the next two did not wait on a cache that is down
+    assert caplog.text.count("Page cache unavailable") == 1
+    assert "serving pages without it for 0.5 s" in caplog.text
+    time.sleep(0.6)
+    assert client.get(DOCUMENT)["X-Page-Cache"] == "miss"
+    assert client.get(DOCUMENT)["X-Page-Cache"] == "hit"
+
+
+def fail_version_writes(monkeypatch):
+    def unreachable(self, version):
+        raise ConnectionRefusedError("cache server unreachable")
+
+    for store in (caching.FileVersionStore, caching.CacheVersionStore):
+        monkeypatch.setattr(store, "write", unreachable)
+
+
+def test_an_edit_made_while_the_cache_is_down_starts_a_new_version_when_it_answers(
+    client, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """A cache cut off rather than restarted still holds the pages from before the edit: the
+    server that saved the edit starts a new version as soon as the cache answers again."""
+    settings.PAGE_CACHE_RETRY_SECONDS = 0
+    client.get(DOCUMENT)
+    assert client.get(DOCUMENT)["X-Page-Cache"] == "hit"
+    section = Section.objects.get(briefing__slug="police", slug="investigating-cse")
+    with monkeypatch.context() as patched:
+        fail_version_writes(patched)
+        with django_capture_on_commit_callbacks(execute=True):
+            section.body += "\n\nAn edit saved while the cache was cut off."
+            section.save()
+    response = client.get(DOCUMENT)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"An edit saved while the cache was cut off." in response.content
+
+
+def test_an_edit_still_saves_when_the_version_cannot_be_written(monkeypatch, caplog):
+    fail_version_writes(monkeypatch)
     section = Section.objects.get(briefing__slug="police", slug="investigating-cse")
     section.body += "\n\nSaved anyway."
     section.save()

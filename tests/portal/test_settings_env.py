@@ -103,3 +103,26 @@ def test_a_bad_value_stops_start_up_with_its_name():
 def test_production_starts_with_good_values():
     result = _start("portal.settings.prod", DJANGO_SECRET_KEY="k" * 20 + "abcdefghij" * 4)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_var_directory_must_be_absolute(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_VAR_DIR", "var/elsewhere")
+    with pytest.raises(ImproperlyConfigured, match="PORTAL_VAR_DIR must be an absolute path"):
+        env.env_path("PORTAL_VAR_DIR", "unused")
+    monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
+    assert env.env_path("PORTAL_VAR_DIR", "unused") == tmp_path
+    monkeypatch.delenv("PORTAL_VAR_DIR")
+    assert str(env.env_path("PORTAL_VAR_DIR", "/srv/portal/var")) == "/srv/portal/var"
+
+
+def test_a_postgres_server_that_does_not_answer_fails_a_request_in_seconds(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example/portal")
+    assert env.env_database("DATABASE_URL", "unused")["OPTIONS"]["connect_timeout"] == "5"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example/portal?connect_timeout=2")
+    assert env.env_database("DATABASE_URL", "unused")["OPTIONS"]["connect_timeout"] == "2"
+
+
+def test_a_redis_server_that_does_not_answer_holds_a_page_up_for_a_second_at_most(monkeypatch):
+    monkeypatch.setenv("CACHE_URL", "redis://cache.example:6379/0")
+    options = env.env_cache("CACHE_URL")["OPTIONS"]
+    assert options == {"socket_connect_timeout": 1, "socket_timeout": 1}

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from briefings.content.data import ContentErrors
 from briefings.content.importer import Importer
-from briefings.content.parser import ContentErrors
 
 
 class Command(BaseCommand):
@@ -20,18 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args, paths, dry_run, verbosity=1, **options):
         paths = paths or [settings.BRIEFINGS_CONTENT_DIR]
         try:
-            importer = Importer(paths)
-            report = importer.run(dry_run=dry_run)
+            report = Importer(paths).run(dry_run=dry_run)
         except ContentErrors as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} problem(s) found; nothing was written."
-            ) from None
-        if verbosity < 1:
-            return
-        prefix = "Dry run, nothing written: would have " if dry_run else ""
-        files = len(importer.files)
-        self.stdout.write(f"{prefix}Checked {files} briefing file(s).")
-        for line in report.lines():
-            self.stdout.write(f"{prefix}{line}")
+            problems = f"{len(exc.errors)} problem" + ("" if len(exc.errors) == 1 else "s")
+            raise CommandError(f"{problems} found; nothing was written.") from None
+        if verbosity >= 1:
+            for line in report.lines():
+                self.stdout.write(line)

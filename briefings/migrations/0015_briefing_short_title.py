@@ -25,7 +25,7 @@ def fill_short_titles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("briefings", "0010_reference_title_and_role_description_limits")]
+    dependencies = [("briefings", "0014_citation_title_limit")]
 
     operations = [
         migrations.AddField(

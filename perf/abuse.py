@@ -1,0 +1,413 @@
+"""`make abuse-test`: strangers who make the portal render, store and search, beside 20 readers.
+
+For each cache backend (``ABUSE_BACKENDS``, default ``locmem,redis``; Redis is a server of our
+own on a free loopback port, started from deploy/redis/portal.conf), against gunicorn with the
+production settings behind a simulated proxy (``AXES_PROXY_COUNT=1``, each client its own
+``X-Forwarded-For`` address):
+
+1. every page and search the readers can ask for is requested a few times, so the cache holds
+   what ordinary reading needs;
+2. **baseline**: 20 ordinary readers for ``ABUSE_SECONDS`` (60) seconds;
+3. **abuse**: the same readers for as long again, with 10 clients sending real pages with unique
+   junk query strings (5 requests/s each) and 5 addresses sending unique searches (3 connections
+   at 2/s each), each abuser stopping after ``ABUSE_MAX_REQUESTS`` requests
+   (perf/abuse_locustfile.py).
+
+The two phases alternate in ``ABUSE_ROUNDS`` (3) rounds, so that a busy spell of a shared machine
+falls on both alike.
+
+It reports the cache's entries and memory before and after the abuse, the share of the readers'
+requests the cache answered, their p50/p95, and every status the clients saw, into
+docs/benchmarks.md between <!-- abuse-test:start --> and <!-- abuse-test:end -->. Goals: no 5xx,
+the readers' p95 under abuse at most twice the baseline's, the cache within its bound; exit 1 if
+one is missed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from . import site
+from .locustfile import ROLES, SEARCHES
+from .report import write_block
+
+SECONDS = int(os.environ.get("ABUSE_SECONDS", 60))
+ROUNDS = int(os.environ.get("ABUSE_ROUNDS", 3))
+BACKENDS = os.environ.get("ABUSE_BACKENDS", "locmem,redis").split(",")
+READERS = int(os.environ.get("ABUSE_READERS", 20))
+JUNK_CLIENTS = int(os.environ.get("ABUSE_JUNK_CLIENTS", 10))
+SEARCH_CLIENTS = int(os.environ.get("ABUSE_SEARCH_CLIENTS", 5))
+JUNK_RATE = float(os.environ.get("ABUSE_JUNK_RATE", 5))
+SEARCH_RATE = float(os.environ.get("ABUSE_SEARCH_RATE", 2))
+SEARCH_CONNECTIONS = int(os.environ.get("ABUSE_SEARCH_CONNECTIONS", 3))
+MAX_ENTRIES = int(os.environ.get("CACHE_MAX_ENTRIES", 2000))
+STATS = site.WORK / "cache-stats"
+ABUSERS = ["JunkClient", "UniqueSearcher"]
+MB = 1024 * 1024
+
+
+@contextlib.contextmanager
+def redis_server():
+    """A Redis of our own from the shipped deploy/redis/portal.conf; yields (url, client)."""
+    import redis
+
+    binary = shutil.which("redis-server")
+    if not binary:
+        raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+    directory = site.WORK / "redis"
+    directory.mkdir(parents=True, exist_ok=True)
+    port = site.free_port()
+    conf = site.ROOT / "deploy" / "redis" / "portal.conf"
+    server = subprocess.Popen(  # noqa: S603 - a fixed local binary
+        [binary, str(conf), "--port", str(port), "--dir", str(directory)],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    try:
+        for _ in range(100):
+            with contextlib.suppress(redis.exceptions.ConnectionError):
+                if client.ping():
+                    break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0", client
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def reader_urls(base):
+    """Every page and search an ordinary reader of perf/locustfile.py can ask for."""
+    from . import locustfile
+
+    class Environment:
+        host = base
+
+    locustfile.load_site_map(Environment())
+    paths = ["/", "/documents/", "/themes/", "/glossary/", "/references/"]
+    paths += [f"/roles/{role}/" for role in ROLES]
+    paths += locustfile.URLS["documents"] + locustfile.URLS["sections"] + locustfile.URLS["themes"]
+    queries = [{}, *({"role": role} for role in ROLES)]
+    urls = [f"{path}?{urlencode(query)}" for path in paths for query in queries]
+    urls += [f"/search/?{urlencode({'q': q, **query})}" for q in SEARCHES for query in queries]
+    return urls
+
+
+def warm(base, urls, rounds=4):
+    """Ask for each URL a few times, over fresh connections, so every process has it; each from
+    its own address, so the warm-up's searches do not meet the search limit."""
+
+    def fetch(numbered):
+        number, url = numbered
+        forwarded = f"10.9.{number // 250}.{number % 250 + 1}"
+        for _ in range(10):  # a search answered "busy" is asked again
+            try:
+                site.get(base + url, timeout=30, headers={"X-Forwarded-For": forwarded})
+                return
+            except urllib.error.HTTPError as error:
+                if error.code != 429:
+                    raise
+                time.sleep(1)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(fetch, enumerate(urls * rounds)))
+
+
+def cache_snapshot(redis_client):
+    """Entries and bytes in the cache, and the server processes' resident memory."""
+    time.sleep(1.2)  # the workers write their figures twice a second
+    workers = [json.loads(path.read_text()) for path in STATS.glob("*.json")]
+    rss = sum(worker["rss"] for worker in workers)
+    cpu = sum(worker["cpu"] for worker in workers)
+    if redis_client is None:
+        return {
+            "entries": [worker["entries"] for worker in workers],
+            "bytes": sum(worker["bytes"] for worker in workers),
+            "largest": max(worker["largest"] for worker in workers),
+            "rss": rss,
+            "cpu": cpu,
+        }
+    info = redis_client.info()
+    return {
+        "entries": [redis_client.dbsize()],
+        "bytes": info["used_memory"],
+        "maxmemory": info["maxmemory"],
+        "evicted": info["evicted_keys"],
+        "rss": rss,
+        "cpu": cpu,
+    }
+
+
+def start_locust(base, classes, record, seconds, log):
+    """A locust process for these user classes, writing their responses to ``record``."""
+    users = {
+        "OrdinaryReader": READERS,
+        "JunkClient": JUNK_CLIENTS,
+        "UniqueSearcher": SEARCH_CLIENTS * SEARCH_CONNECTIONS,
+    }
+    total = sum(users[name] for name in classes)
+    command = [
+        str(site.BIN / "locust"),
+        "--locustfile",
+        str(site.ROOT / "perf" / "abuse_locustfile.py"),
+        "--headless",
+        "--host",
+        base,
+        "--users",
+        str(total),
+        "--spawn-rate",
+        str(total),
+        "--run-time",
+        f"{seconds}s",
+        "--stop-timeout",
+        "5",
+        "--only-summary",
+        "--loglevel",
+        "ERROR",
+        *classes,
+    ]
+    env = {**os.environ, "ABUSE_RECORD": str(record), "PYTHONPATH": str(site.ROOT)}
+    site.say(f"locust: {', '.join(classes)} for {seconds} s ...")
+    return subprocess.Popen(command, cwd=site.ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+
+
+def children_cpu():
+    """CPU seconds used by the finished load generators (locust processes) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_phase(base, phase, records, seconds):
+    """The readers, and in the abuse phase the abusers beside them in a locust of their own, so
+    that the time the abusers' clients take is not counted in the readers' latency (real
+    attackers do not share the readers' computers)."""
+    with (site.WORK / "locust.log").open("a") as log:
+        running = [start_locust(base, ["OrdinaryReader"], records[phase], seconds, log)]
+        if phase == "abuse":
+            running.append(start_locust(base, ABUSERS, records["abusers"], seconds, log))
+        for process in running:
+            process.wait(timeout=seconds + 60)
+
+
+def readers_in_the_server(windows):
+    """The readers' p95 as the server's request log times it (from the request's arrival in
+    Django to its answer), per phase: what the portal's own work costs them, without the waits
+    for a free thread or for the machine that the clients' figures include."""
+    durations = {"base": [], "abuse": []}
+    with (site.WORK / "gunicorn.log").open(encoding="utf-8") as log:
+        for line in log:
+            if not line.startswith('{"time"'):
+                continue
+            entry = json.loads(line)
+            if not str(entry.get("client")).startswith("10.1."):
+                continue
+            moment = datetime.fromisoformat(entry["time"])
+            for phase, began, ended in windows:
+                if began <= moment <= ended:
+                    durations[phase].append(entry["duration_ms"])
+    return {phase: percentile(values, 0.95) for phase, values in durations.items()}
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def summarise(record):
+    """Per kind of client: requests, statuses, cache hits, p50/p95 latency."""
+    kinds = {}
+    for line in record.read_text(encoding="utf-8").splitlines():
+        kind, status, latency, cache = json.loads(line)
+        entry = kinds.setdefault(kind, {"statuses": Counter(), "latency": [], "hits": 0})
+        entry["statuses"][status] += 1
+        entry["latency"].append(latency)
+        entry["hits"] += cache == "hit"
+    for entry in kinds.values():
+        count = len(entry["latency"])
+        entry.update(
+            count=count,
+            hit_share=entry["hits"] / count,
+            p50=percentile(entry["latency"], 0.50),
+            p95=percentile(entry["latency"], 0.95),
+            server_errors=sum(n for s, n in entry["statuses"].items() if s >= 500 or s == 0),
+        )
+    return kinds
+
+
+def measure(env, backend):
+    """One backend: warm, baseline, abuse; returns the figures."""
+    shutil.rmtree(STATS, ignore_errors=True)
+    STATS.mkdir(parents=True)
+    with contextlib.ExitStack() as stack:
+        redis_client = None
+        env = {**env, "CACHE_URL": "locmem://"}
+        if backend == "redis":
+            url, redis_client = stack.enter_context(redis_server())
+            env["CACHE_URL"] = url
+        base = stack.enter_context(site.gunicorn(env, site.ROOT / "perf" / "gunicorn_stats.py"))
+        urls = reader_urls(base)
+        site.say(f"[{backend}] warming {len(urls)} pages and searches ...")
+        warm(base, urls)
+        records = {
+            phase: site.WORK / f"abuse-{backend}-{phase}.jsonl"
+            for phase in ("base", "abuse", "abusers")
+        }
+        for record in records.values():
+            record.unlink(missing_ok=True)
+        # Baseline and abuse alternate, so that neither gets the machine's quieter spells.
+        cpu = {"base": 0.0, "abuse": 0.0}
+        clients_cpu = {"base": 0.0, "abuse": 0.0}
+        windows = []
+        before = None
+        for _ in range(ROUNDS):
+            for phase in cpu:
+                start = cache_snapshot(redis_client)
+                before = before or (start if phase == "abuse" else None)
+                clients_start = children_cpu()
+                began = datetime.now(UTC)
+                run_phase(base, phase, records, SECONDS // ROUNDS)
+                windows.append((phase, began, datetime.now(UTC)))
+                clients_cpu[phase] += children_cpu() - clients_start
+                cpu[phase] += cache_snapshot(redis_client)["cpu"] - start["cpu"]
+        after = cache_snapshot(redis_client)
+    return {
+        "backend": backend,
+        "pages": len(urls),
+        "base": summarise(records["base"]),
+        "abuse": {**summarise(records["abuse"]), **summarise(records["abusers"])},
+        "before": before,
+        "after": after,
+        "cpu": cpu,
+        "clients_cpu": clients_cpu,
+        "server_p95": readers_in_the_server(windows),
+    }
+
+
+def within_bound(result):
+    after = result["after"]
+    if result["backend"] == "redis":
+        return after["bytes"] <= after["maxmemory"]
+    return max(after["entries"]) <= MAX_ENTRIES
+
+
+def verdict(result):
+    readers_base, readers_abuse = result["base"]["reader"], result["abuse"]["reader"]
+    errors = sum(
+        kind["server_errors"] for phase in ("base", "abuse") for kind in result[phase].values()
+    )
+    ratio = readers_abuse["p95"] / max(readers_base["p95"], 0.001)
+    return {"errors": errors, "ratio": ratio, "bounded": within_bound(result)}
+
+
+def describe_cache(result, moment):
+    snapshot = result[moment]
+    entries = "+".join(str(n) for n in snapshot["entries"])
+    text = f"{entries} entries, {snapshot['bytes'] / MB:.1f} MB"
+    if result["backend"] == "redis":
+        text += f" (`used_memory`; {snapshot['evicted']} evicted)"
+    return text + f"; server RSS {snapshot['rss'] / MB:.0f} MB"
+
+
+def statuses(kind):
+    return ", ".join(
+        f"{count:,}× {status or 'failed'}" for status, count in sorted(kind["statuses"].items())
+    )
+
+
+def abusers(kind, hits=False):
+    if kind is None:
+        return "none"
+    share = f" ({kind['hit_share']:.1%} cache hits)" if hits else ""
+    return f"{kind['count']:,}{share}: {statuses(kind)}"
+
+
+def report_backend(result):
+    check = verdict(result)
+    base, abuse = result["base"], result["abuse"]
+    reader_b, reader_a = base["reader"], abuse["reader"]
+    junk, search = abuse.get("junk"), abuse.get("search")
+    if result["backend"] == "redis":
+        bound = f"`maxmemory` {result['after']['maxmemory'] / MB:.0f} MB (deploy/redis/portal.conf)"
+    else:
+        bound = (
+            f"{MAX_ENTRIES} entries per process (`CACHE_MAX_ENTRIES`) × the largest entry "
+            f"({result['after']['largest'] / 1024:.0f} KB) = "
+            f"{MAX_ENTRIES * result['after']['largest'] / MB:.0f} MB per process"
+        )
+    lines = [
+        f"#### {'Local memory (`locmem://`)' if result['backend'] == 'locmem' else 'Redis'}",
+        "",
+        "| | baseline | under abuse |",
+        "| --- | ---: | ---: |",
+        f"| readers' requests | {reader_b['count']:,} | {reader_a['count']:,} |",
+        f"| readers' cache hits | {reader_b['hit_share']:.1%} | {reader_a['hit_share']:.1%} |",
+        f"| readers' p50 / p95 ms | {reader_b['p50']:.1f} / {reader_b['p95']:.1f} "
+        f"| {reader_a['p50']:.1f} / {reader_a['p95']:.1f} |",
+        f"| readers' p95 ms in the server | {result['server_p95']['base']:.1f} "
+        f"| {result['server_p95']['abuse']:.1f} |",
+        f"| readers' statuses | {statuses(reader_b)} | {statuses(reader_a)} |",
+        f"| server CPU time | {result['cpu']['base']:.1f} s | {result['cpu']['abuse']:.1f} s |",
+        f"| load generators' CPU time | {result['clients_cpu']['base']:.1f} s "
+        f"| {result['clients_cpu']['abuse']:.1f} s |",
+        f"| junk-query requests | – | {abusers(junk, hits=True)} |",
+        f"| unique searches | – | {abusers(search)} |",
+        "",
+        f"Cache before the abuse: {describe_cache(result, 'before')}; after: "
+        f"{describe_cache(result, 'after')}. Bound: {bound}.",
+        "",
+        f"Goals: 5xx **{check['errors']}** (goal 0); readers' p95 under abuse "
+        f"**{check['ratio']:.2f}×** the baseline (goal ≤ 2); cache "
+        f"**{'within' if check['bounded'] else 'OVER'}** its bound.",
+    ]
+    return lines
+
+
+def main():
+    env = site.prepare()
+    env = {**env, "AXES_PROXY_COUNT": "1", "PORTAL_CACHE_STATS_DIR": str(STATS)}
+    results = [measure(env, backend) for backend in BACKENDS]
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = [
+        "### Abuse test (`make abuse-test`)",
+        "",
+        f"Gunicorn ({site.describe(site.environment())}) with the production settings and the "
+        f"default rate limits, behind a simulated proxy (each client its own X-Forwarded-For "
+        f"address), SQLite, on loopback; the load generator shares the machine. After a warm-up "
+        f"({results[0]['pages']} reader pages and searches, four times each): {SECONDS} s of "
+        f"{READERS} ordinary readers (`make load`'s mix) and {SECONDS} s of the same readers "
+        f"with {JUNK_CLIENTS} clients sending real pages with unique junk query strings "
+        f"({JUNK_RATE:g}/s each) and {SEARCH_CLIENTS} addresses sending unique searches with a "
+        f"misspelt word over {SEARCH_CONNECTIONS} connections each ({SEARCH_RATE:g}/s each), "
+        f"alternating in {ROUNDS} rounds of "
+        f"{SECONDS // ROUNDS} s each. Cache figures are before the first and after the last "
+        "round with abuse. "
+        f"{when}; {site.machine()}.",
+        "",
+    ]
+    for result in results:
+        body += [*report_backend(result), ""]
+    write_block("abuse-test", "\n".join(body))
+    site.say("\n".join(body))
+    failed = [
+        r["backend"]
+        for r in results
+        if (v := verdict(r))["errors"] or v["ratio"] > 2 or not v["bounded"]
+    ]
+    if failed:
+        site.say(f"FAILED: goals missed with {', '.join(failed)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

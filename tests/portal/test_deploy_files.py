@@ -1,0 +1,87 @@
+"""The files in deploy/ against this code: the settings they carry pass `check --deploy`, the
+gunicorn unit starts this project's app, nginx accepts the site. `make cluster-test` runs them
+for real; these catch a broken file in `make test`."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from perf.cluster.templates import DEPLOY, ROOT, TemplateError, Unit, read_env_file, substitute
+
+SECRET = "deploy-files-test-secret-" + "0123456789abcdef" * 3
+
+
+def shipped_environment(tmp_path, **changes):
+    values = read_env_file(DEPLOY / "portal.env")
+    values.update(DJANGO_SECRET_KEY=SECRET, PORTAL_VAR_DIR=str(tmp_path), **changes)
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **values}
+
+
+def test_the_shipped_settings_pass_check_deploy_for_both_databases(tmp_path):
+    for database in (
+        f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        read_env_file(DEPLOY / "portal.env")["DATABASE_URL"],  # PostgreSQL: not contacted
+    ):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+            env=shipped_environment(tmp_path, DATABASE_URL=database),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "System check identified no issues" in result.stdout
+
+
+def test_the_gunicorn_unit_starts_this_projects_app_with_its_configuration(tmp_path):
+    unit = Unit.read(DEPLOY / "systemd" / "portal@.service")
+    env_file = tmp_path / "portal.env"
+    env_file.write_text((DEPLOY / "portal.env").read_text())
+    command = unit.command(
+        {
+            "/srv/portal/current/.venv/bin/": f"{Path(sys.executable).parent}/",
+            "/etc/portal/portal.env": str(env_file),
+            "/srv/portal/current": str(ROOT),
+        },
+        instance="8001",
+    )
+    assert command.argv[-1] == "portal.wsgi:application"
+    assert "127.0.0.1:8001" in command.argv
+    assert command.environment["AXES_PROXY_COUNT"] == "1"
+    result = subprocess.run(  # noqa: S603 - the unit's own command, checked not started
+        [*command.argv[:1], "--check-config", *command.argv[1:]],
+        env=shipped_environment(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}"),
+        cwd=command.cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_substitution_that_no_longer_matches_stops_the_cluster_test():
+    with pytest.raises(TemplateError, match="no longer contains 'listen 8443;'"):
+        substitute(DEPLOY / "nginx" / "portal.conf", {"listen 8443;": "listen 1;"})
+
+
+def test_nginx_accepts_the_site_as_the_cluster_test_templates_it(tmp_path):
+    if not (shutil.which("nginx") and shutil.which("openssl")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide nginx and openssl (apt-get install nginx openssl).")
+        pytest.skip("nginx is not installed; CI runs this test.")
+    from perf.cluster.services import Nginx, Processes
+
+    (tmp_path / "logs").mkdir()
+    tmp_path.chmod(0o755)
+    servers = [SimpleNamespace(port=8001), SimpleNamespace(port=8002)]
+    # Runs `nginx -t` on the rendered site, and fails if nginx refuses it.
+    Nginx(tmp_path, Processes()).configure(servers, tmp_path / "static")
+    site = (tmp_path / "nginx" / "portal.conf").read_text()
+    assert "listen 127.0.0.1:" in site
+    assert "gzip on;" in site
