@@ -20,7 +20,6 @@ import ipaddress
 from django.conf import settings
 
 
-
 def _parse(entry: str) -> str | None:
     """An address as a proxy writes it ("192.0.2.1", "2001:db8::1", "[2001:db8::1]:443",
     "192.0.2.1:443"), normalised; None for anything else."""

@@ -11,7 +11,7 @@ from briefings.content.exporter import export_briefing
 from briefings.content.parser import parse_briefing
 from briefings.models import Briefing
 
-MIGRATION = import_module("briefings.migrations.0015_briefing_short_title")
+MIGRATION = import_module("briefings.migrations.0016_briefing_short_title")
 
 
 def test_every_curated_document_has_the_distinguishing_part_of_its_title(db):

@@ -72,9 +72,9 @@ def test_nothing_is_stored_on_the_request_object():
                     isinstance(target, ast.Attribute)
                     and isinstance(target.value, ast.Name)
                     and target.value.id == "request"
+                    and f"{_dotted(path)} request.{target.attr}" not in REWRITES_OF_INPUT
                 ):
-                    if f"{_dotted(path)} request.{target.attr}" not in REWRITES_OF_INPUT:
-                        found.append(f"{_dotted(path)}:{node.lineno} request.{target.attr}")
+                    found.append(f"{_dotted(path)}:{node.lineno} request.{target.attr}")
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)

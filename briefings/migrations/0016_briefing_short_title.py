@@ -25,7 +25,7 @@ def fill_short_titles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("briefings", "0014_citation_title_limit")]
+    dependencies = [("briefings", "0015_briefing_is_called_a_document")]
 
     operations = [
         migrations.AddField(
