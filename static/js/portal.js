@@ -32,14 +32,22 @@
   // Disclosures that are closed on a phone (the menu, the contents, the search filters) open
   // on a wide screen, where there is room to show them. Without JavaScript they stay closed
   // and open with a tap or Enter, like any <details>.
+  var opened = false;
   Array.prototype.forEach.call(document.querySelectorAll("details[data-wide-open]"), function (details) {
     var query = window.matchMedia("(min-width: " + (details.getAttribute("data-wide-open") || "60rem") + ")");
     function apply() { details.open = query.matches; }
     apply();
+    opened = opened || details.open;
     if (query.addEventListener) {
       query.addEventListener("change", apply);
     }
   });
+  // Opening them moves what follows down: bring the part the address points at (#pack-added,
+  // a section) back into view, as the browser had placed it.
+  var target = opened && window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+  if (target) {
+    target.scrollIntoView();
+  }
 
   // The phone menu lies over the page: a tap elsewhere or Escape closes it.
   var menu = document.querySelector(".site-menu");
