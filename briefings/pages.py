@@ -7,22 +7,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import (
     Briefing,
+    Citation,
     GlossaryTerm,
-    KeyMessage,
-    Role,
+    Reference,
     Section,
-    Theme,
-    ThemedKeyMessage,
-    ThemedSection,
 )
 
 TAG_RE = re.compile(r"(<[^>]+>)")
+CITED_KEY_RE = re.compile(r'<a class="citation" href="[^"#]*#ref-([^"]+)"')
+# In Markdown, a citation of a work another document lists names that document: cite:SLUG/KEY.
+NAMED_CITATION_RE = re.compile(r"\(cite:([a-z0-9-]+)/([a-z0-9-]+)\)")
 
 
 def with_query(url, request, keep=("role",)):
@@ -75,63 +75,6 @@ class Abbreviations:
         return f'<abbr title="{escape(self.expansions[term])}">{term}</abbr>'
 
 
-def theme_counts():
-    """Themes with how many published sections and key messages carry them."""
-    published = Briefing.objects.published()
-    return list(
-        Theme.objects.annotate(
-            n=Count("section_items", filter=_published_section_items(published), distinct=True)
-        ).order_by("name")
-    )
-
-
-def _published_section_items(published):
-    from django.db.models import Q
-
-    # Section.objects.published() also hides sub-sections of a draft section.
-    return Q(section_items__content_object__in=Section.objects.published()) & Q(
-        section_items__content_object__briefing__in=published
-    )
-
-
-@dataclass
-class MatrixRow:
-    theme: Theme
-    cells: list[int]
-
-    @property
-    def total(self):
-        return sum(self.cells)
-
-
-@dataclass
-class Matrix:
-    briefings: list[Briefing]
-    rows: list[MatrixRow]
-    maximum: int = 1
-
-
-def theme_matrix(briefings):
-    """Theme-by-document counts of sections and key messages that carry each theme."""
-    ids = [b.id for b in briefings]
-    counts = defaultdict(int)
-    for theme_id, briefing_id in ThemedSection.objects.filter(
-        content_object__briefing_id__in=ids, content_object__in=Section.objects.published()
-    ).values_list("tag_id", "content_object__briefing_id"):
-        counts[theme_id, briefing_id] += 1
-    for theme_id, briefing_id in ThemedKeyMessage.objects.filter(
-        content_object__briefing_id__in=ids
-    ).values_list("tag_id", "content_object__briefing_id"):
-        counts[theme_id, briefing_id] += 1
-    rows = [
-        MatrixRow(theme, [counts[theme.id, b.id] for b in briefings])
-        for theme in Theme.objects.order_by("name")
-    ]
-    rows = [row for row in rows if row.total]
-    maximum = max((c for row in rows for c in row.cells), default=1) or 1
-    return Matrix(briefings=list(briefings), rows=rows, maximum=maximum)
-
-
 @dataclass
 class SectionNode:
     section: Section
@@ -157,6 +100,66 @@ def document_sections(briefing, include_drafts=False):
         .select_related("briefing")
         .prefetch_related("themes")
     )
+
+
+@dataclass
+class CitedWork:
+    """A work a page cites, with the entry printed for it: the citing document's own when it
+    prints a reference list, else the entry of a document whose list holds it (`printed_in`)."""
+
+    reference: Reference
+    entry_html: str
+    printed_in: Briefing | None
+
+    @property
+    def anchor(self):
+        return f"ref-{self.reference.key}"
+
+
+def _named_printers(sources):
+    """For citations written cite:SLUG/KEY, the document each one names, by reference id."""
+    pairs = {pair for text in sources for pair in NAMED_CITATION_RE.findall(text or "")}
+    if not pairs:
+        return {}
+    named = Q()
+    for slug, local_key in sorted(pairs):
+        named |= Q(briefing__slug=slug, local_key=local_key)
+    return dict(Citation.objects.filter(named).values_list("reference_id", "briefing_id"))
+
+
+def cited_works(briefing, fragments, sources=()):
+    """The works cited in these fragments of rendered HTML, by author and year: what a page's
+    citations point at, so each can be shown in place and printed at the end of the page.
+
+    A work the document does not list itself is shown as printed by the document its Markdown
+    `sources` name for it (cite:SLUG/KEY), else by the first document that lists it."""
+    keys = list(dict.fromkeys(k for html in fragments for k in CITED_KEY_RE.findall(html or "")))
+    if not keys:
+        return []
+    preferred = _named_printers(sources)
+    printers = Briefing.objects.published().filter(has_reference_list=True)
+    references = Reference.objects.filter(key__in=keys).prefetch_related(
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.filter(listed=True)
+            .filter(Q(briefing__in=printers) | Q(briefing_id=briefing.pk))
+            .select_related("briefing")
+            .order_by("briefing__title"),
+        )
+    )
+    works = []
+    for reference in references.order_by("authors", "year", "key"):
+        entries = list(reference.citations.all())
+        own = [c for c in entries if c.briefing_id == briefing.pk and briefing.has_reference_list]
+        others = sorted(
+            (c for c in entries if c.briefing_id != briefing.pk),
+            key=lambda c: c.briefing_id != preferred.get(reference.id),
+        )
+        chosen = (own or others or [None])[0]
+        if chosen is None:
+            continue  # no published document prints it: the citation links to the index
+        works.append(CitedWork(reference, chosen.entry_html, None if own else chosen.briefing))
+    return works
 
 
 class DocumentPage:
@@ -187,6 +190,12 @@ class DocumentPage:
             message.display_html = abbr(message.text_html)
         for s in sections:
             s.display_html = abbr(s.body_html)
+        works = []
+        if not citations:
+            # The document prints no reference list: gather what its citations point at.
+            texts = [m.text_html for m in key_messages] + [s.body_html for s in sections]
+            sources = [m.text for m in key_messages] + [s.body for s in sections]
+            works = cited_works(b, [b.intro_html, *texts], [b.intro, *sources])
         return {
             "briefing": b,
             "intro_html": intro_html,
@@ -194,6 +203,7 @@ class DocumentPage:
             "flat_sections": sections,
             "key_messages": key_messages,
             "citations": citations,
+            "cited_works": works,
             "series": series_titles(b),
             "change_notes": list(b.change_notes.shown()),
         }
@@ -236,6 +246,7 @@ class SectionPage:
         current.display_html = abbr(current.body_html)
         for child in children:
             child.display_html = abbr(child.body_html)
+        b = self.briefing
         return {
             "briefing": self.briefing,
             "section": current,
@@ -244,6 +255,12 @@ class SectionPage:
             "previous": sections[index - 1] if index > 0 else None,
             "next": sections[index + 1] if index + 1 < len(sections) else None,
             "related": related_sections(current),
+            "cited_works": cited_works(
+                b,
+                [current.body_html, *(c.body_html for c in children)],
+                [current.body, *(c.body for c in children)],
+            ),
+            "last_note": b.change_notes.shown().first(),
         }
 
 
@@ -264,56 +281,3 @@ def related_sections(section, limit=8):
     for item in related:
         item.shared_themes = [t for t in item.themes.all() if t.id in theme_ids]
     return related
-
-
-@dataclass
-class ThemeGroup:
-    briefing: Briefing
-    key_messages: list = field(default_factory=list)
-    sections: list = field(default_factory=list)
-
-
-def theme_groups(theme, role=None):
-    """Everything the portal says on a theme, grouped by document (the role's documents first)."""
-    briefings = Briefing.objects.published()
-    sections = (
-        Section.objects.published()
-        .filter(themes=theme)
-        .select_related("briefing")
-        .order_by("briefing__title", "order")
-    )
-    messages = (
-        KeyMessage.objects.published()
-        .filter(themes=theme)
-        .select_related("briefing")
-        .order_by("briefing__title", "order")
-    )
-    if role is not None:
-        sections = sections.for_role(role)
-        messages = messages.for_role(role)
-        briefings = briefings.for_role(role)
-    groups = {
-        b.id: ThemeGroup(b) for b in briefings.prefetch_related("audiences").order_by("title")
-    }
-    for message in messages:
-        groups[message.briefing_id].key_messages.append(message)
-    for s in sections:
-        groups[s.briefing_id].sections.append(s)
-    return [g for g in groups.values() if g.sections or g.key_messages]
-
-
-@dataclass
-class CompareColumn:
-    role: Role
-    groups: list
-
-
-def theme_compare(theme):
-    """Side by side: for each role, what its documents say on the theme."""
-    groups = theme_groups(theme)
-    columns = []
-    for role in Role.objects.all():
-        mine = [g for g in groups if role in g.briefing.audiences.all()]
-        if mine:
-            columns.append(CompareColumn(role, mine))
-    return columns

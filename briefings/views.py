@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from portal.caching import content_memo
 from portal.query import NoParameters, query_parameters
 
-from . import pages
+from . import pages, theme_pages
 from .models import (
     Briefing,
     Citation,
@@ -51,7 +51,7 @@ def get_role(request):
 
 
 def published_briefings():
-    return Briefing.objects.published().prefetch_related("audiences")
+    return Briefing.objects.published().select_related("series").prefetch_related("audiences")
 
 
 @require_safe
@@ -64,7 +64,7 @@ def home(request):
         ).filter(n__gt=0)
     )
     briefings = list(published_briefings().order_by("kind", "title"))
-    themes = pages.theme_counts()
+    themes = theme_pages.theme_counts()
     return render(
         request,
         "briefings/home.html",
@@ -90,7 +90,7 @@ def role_page(request, slug):
         .select_related("briefing")
         .order_by("briefing__title", "order")
     )
-    matrix = pages.theme_matrix(own + others)
+    matrix = theme_pages.theme_matrix(own + others, role)
     return render(
         request,
         "briefings/role.html",
@@ -153,8 +153,7 @@ def key_message_permalink(request, pk):
 @query_parameters(RoleForm)
 def themes(request):
     role = get_role(request)
-    briefings = list(published_briefings().for_role(role).order_by("title"))
-    matrix = pages.theme_matrix(briefings)
+    matrix = theme_pages.theme_matrix(published_briefings().order_by("title"), role)
     return render(request, "briefings/themes.html", {"role": role, "matrix": matrix})
 
 
@@ -163,17 +162,11 @@ def themes(request):
 def theme(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     role = get_role(request)
-    groups = pages.theme_groups(theme, role)
-    roles = list(Role.objects.filter(briefings__in=Briefing.objects.published()).distinct())
+    guidance = theme_pages.theme_guidance(theme, role)
     return render(
         request,
         "briefings/theme.html",
-        {
-            "role": role,
-            "theme": theme,
-            "groups": groups,
-            "roles": roles,
-        },
+        {"role": role, "theme": theme, "guidance": guidance},
     )
 
 
@@ -181,15 +174,12 @@ def theme(request, slug):
 @query_parameters(RoleForm)
 def theme_compare(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    columns = pages.theme_compare(theme)
+    role = get_role(request)
+    guidance = theme_pages.with_excerpts(theme_pages.theme_guidance(theme, role))
     return render(
         request,
         "briefings/theme_compare.html",
-        {
-            "role": get_role(request),
-            "theme": theme,
-            "columns": columns,
-        },
+        {"role": role, "theme": theme, "guidance": guidance},
     )
 
 

@@ -98,7 +98,20 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
     inlines = [KeyMessageInline, SectionInline, CitationInline]
     actions = ["publish_selected", "return_to_draft", "mark_reviewed_today"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "publish_from", "audiences"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "short_title",
+                    "slug",
+                    "kind",
+                    "status",
+                    "publish_from",
+                    "audiences",
+                ]
+            },
+        ),
         (
             "Publication",
             {

@@ -133,6 +133,7 @@ class BriefingForm(RendersBeforeSaving):
         model = Briefing
         fields = [
             "title",
+            "short_title",
             "slug",
             "kind",
             "status",

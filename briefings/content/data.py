@@ -83,6 +83,7 @@ class BriefingData:
     source_note: str
     also_available: list[str]
     intro: str
+    short_title: str = ""
     key_messages: list[KeyMessageData] = field(default_factory=list)
     sections: list[SectionData] = field(default_factory=list)
     references: list[ReferenceData] = field(default_factory=list)

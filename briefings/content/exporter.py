@@ -56,11 +56,10 @@ def export_briefing(briefing: Briefing) -> str:
         published = str(briefing.published_year)
         if briefing.published_month:
             published += f"-{briefing.published_month:02d}"
-    meta = {
-        "title": briefing.title,
-        "slug": briefing.slug,
-        "kind": briefing.kind,
-    }
+    meta = {"title": briefing.title}
+    if briefing.short_title:
+        meta["short_title"] = briefing.short_title
+    meta |= {"slug": briefing.slug, "kind": briefing.kind}
     if briefing.series_id:
         meta["series"] = briefing.series.name
         meta["series_title"] = briefing.series_title

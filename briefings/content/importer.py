@@ -206,6 +206,7 @@ class Importer:
         obj = Briefing.objects.filter(slug=data.slug).first() or Briefing(slug=data.slug)
         values = {
             "title": data.title,
+            "short_title": data.short_title,
             "kind": data.kind,
             "status": data.status,
             "publisher": data.publisher,

@@ -65,6 +65,7 @@ def field_limits():
     return {
         "front matter": {
             "title": max_length(Briefing, "title"),
+            "short_title": max_length(Briefing, "short_title"),
             "slug": max_length(Briefing, "slug"),
             "kind": max_length(Briefing, "kind"),
             "series": max_length(Series, "name"),

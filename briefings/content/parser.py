@@ -61,6 +61,7 @@ __all__ = ["ContentError", "ContentErrors", "parse_briefing"]
 
 FRONT_MATTER_FIELDS = (
     "title",
+    "short_title",
     "slug",
     "kind",
     "series",
@@ -241,6 +242,7 @@ class _FileParser:
             path=self.path,
             slug=slug,
             title=self._str(meta, "title", required=True),
+            short_title=self._str(meta, "short_title"),
             kind=self._str(meta, "kind", required=True),
             status=self._str(meta, "status", default="draft"),
             publisher=self._str(meta, "publisher"),

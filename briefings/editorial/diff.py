@@ -29,6 +29,7 @@ SHORT_COMMON_RUN = 2
 
 BRIEFING_FIELDS = [
     "title",
+    "short_title",
     "slug",
     "kind",
     "status",

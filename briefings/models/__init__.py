@@ -1,6 +1,7 @@
 """The models of the briefings app, one module per concern; import them from here.
 
-- documents: documents (``Briefing``), their sections and key messages, roles, themes, series
+- documents: documents (``Briefing``), their sections, key messages and quotes
+- taxonomy: what documents share: roles, themes, series
 - references: the works documents cite (``Reference``), each document's ``Citation``, glossary
 - editorial: change notes readers are shown
 - search: the search index rows
@@ -12,19 +13,16 @@ from .documents import (
     KeyMessage,
     KeyMessageQuerySet,
     Quote,
-    Role,
     Section,
     SectionQuerySet,
     SectionSlugHistory,
-    Series,
-    Status,
-    Theme,
     ThemedKeyMessage,
     ThemedSection,
 )
 from .editorial import ChangeNote, ChangeNoteQuerySet
 from .references import Citation, GlossaryTerm, Reference, earliest_published
 from .search import SearchEntry
+from .taxonomy import Role, Series, Status, Theme
 
 # What public pages show: saving, deleting or re-linking any of these starts a new content version
 # of the page cache (portal.caching.declare_content, called from BriefingsConfig.ready). A new

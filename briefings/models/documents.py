@@ -15,71 +15,18 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import TaggedItemBase
 
 from ..markdown import ResolvedCitation
 from ..rendering import MarkdownField, RendersMarkdown
 from .references import Citation, Reference, sync_glossary_terms
+from .taxonomy import Role, Series, Status, Theme, address
 
 logger = logging.getLogger(__name__)
-
-
-def address(viewname, *args, row) -> str:
-    """The URL of a row's page, or "" if the row's slug cannot be part of a URL.
-
-    Content the importer or the admin writes always can; a row written some other way (a
-    script, an old backup) may not. One such row must not take down every page that links to
-    it: its link goes nowhere, and the log says which row to correct.
-    """
-    try:
-        return reverse(viewname, args=args)
-    except NoReverseMatch:
-        logger.warning(
-            "No address for %s %r: its slug cannot be part of a URL", row._meta.model_name, row.pk
-        )
-        return ""
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-class Role(models.Model):
-    """An audience of the guidance: the professions a document is written for."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80, help_text="Plural, as in a menu: “Social workers”.")
-    person = models.CharField(
-        max_length=80, help_text="Completes “I am a…”: “police officer”, “social worker”."
-    )
-    description = models.TextField(blank=True, max_length=1000)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return address("briefings:role", self.slug, row=self)
-
-
-class Theme(TagBase):
-    """A theme the documents share, applied to sections and key messages (a django-taggit tag)."""
-
-    description = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def get_absolute_url(self):
-        return address("briefings:theme", self.slug, row=self)
 
 
 class ThemedSection(TaggedItemBase):
@@ -102,17 +49,6 @@ class ThemedKeyMessage(TaggedItemBase):
                 fields=["content_object", "tag"], name="unique_key_message_theme"
             )
         ]
-
-
-class Series(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
-
-    class Meta:
-        verbose_name_plural = "series"
-
-    def __str__(self):
-        return self.name
 
 
 class BriefingQuerySet(models.QuerySet):
@@ -141,7 +77,13 @@ class Briefing(RendersMarkdown, models.Model):
         RESEARCH_BRIEFING = "research-briefing", "Research briefing"
         FACTSHEET = "factsheet", "Factsheet"
 
-    title = models.CharField(max_length=250)
+    title = models.CharField(max_length=250, help_text="The full title, as printed.")
+    short_title = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The distinguishing part of the title, as printed (“Police”), for cards, "
+        "breadcrumbs and navigation. Empty: the full title is used.",
+    )
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.RESEARCH_BRIEFING)
     series = models.ForeignKey(
@@ -203,6 +145,12 @@ class Briefing(RendersMarkdown, models.Model):
 
     def get_absolute_url(self):
         return address("briefings:document", self.slug, row=self)
+
+    @property
+    def short_name(self):
+        """What cards, breadcrumbs and navigation call the document; the page heading and
+        citations keep the full title."""
+        return self.short_title or self.title
 
     @property
     def publication_date(self):

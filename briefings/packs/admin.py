@@ -47,7 +47,16 @@ class PackAdmin(admin.ModelAdmin):
     search_fields = ["title", "introduction", "owner__username"]
     list_select_related = ["owner"]
     readonly_fields = ["link", "created", "updated"]
-    fields = ["title", "introduction", "owner", "visibility", "link", "created", "updated"]
+    fields = [
+        "title",
+        "introduction",
+        "contact",
+        "owner",
+        "visibility",
+        "link",
+        "created",
+        "updated",
+    ]
     autocomplete_fields = ["owner"]
     inlines = [PackItemInline]
 

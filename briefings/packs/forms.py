@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, Pack
 from .selectors import published_target
@@ -20,15 +21,17 @@ class PlainLabels:
 class PackForm(PlainLabels, forms.ModelForm):
     class Meta:
         model = Pack
-        fields = ["title", "introduction", "visibility"]
+        fields = ["title", "introduction", "contact", "visibility"]
         labels = {
             "title": "Title",
             "introduction": "Introduction (optional)",
+            "contact": "Contact line for the handout (optional)",
             "visibility": "Who can find it",
         }
         help_texts = {
             "title": "For example, the session it is for.",
             "introduction": "Plain text, shown at the top of the pack and the handout.",
+            "contact": "Printed under your name on the handout, for example an email address.",
         }
         widgets = {
             "introduction": forms.Textarea(attrs={"rows": 4}),
@@ -41,6 +44,14 @@ class TargetForm(forms.Form):
 
     section = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     key_message = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The reading page the control was on, to return to: a path on this site, else nowhere.
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def clean_next(self):
+        path = self.cleaned_data["next"]
+        if not path.startswith("/") or not url_has_allowed_host_and_scheme(path, set()):
+            return ""
+        return path
 
     def clean(self):
         data = super().clean()
@@ -63,7 +74,6 @@ class AddToPackForm(PlainLabels, forms.Form):
         label="Title of the new pack",
         max_length=TITLE_MAX_LENGTH,
         required=False,
-        help_text="Only needed when you add it to a new pack.",
     )
 
     def __init__(self, *args, packs, **kwargs):

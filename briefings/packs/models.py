@@ -22,6 +22,7 @@ TOKEN_PATTERN = r"[A-Za-z0-9_-]{16}"  # noqa: S105 - the shape of a token, not a
 
 TITLE_MAX_LENGTH = 200
 INTRODUCTION_MAX_LENGTH = 2000
+CONTACT_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 1000
 MAX_ITEMS = 60
 
@@ -49,6 +50,11 @@ class Pack(models.Model):
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     introduction = models.TextField(
         blank=True, max_length=INTRODUCTION_MAX_LENGTH, help_text="Plain text."
+    )
+    contact = models.CharField(
+        blank=True,
+        max_length=CONTACT_MAX_LENGTH,
+        help_text="Plain text: how readers of the handout can reach the trainer.",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="packs"
@@ -88,6 +94,11 @@ class Pack(models.Model):
     @property
     def is_listed(self):
         return self.visibility == self.Visibility.LISTED
+
+    @property
+    def trainer_name(self):
+        """The name the handout gives for its trainer: their full name, else their username."""
+        return self.owner.get_full_name() or self.owner.get_username()
 
 
 class PackItem(models.Model):

@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from briefings.models import Briefing, KeyMessage, Section
-from briefings.pages import Abbreviations
+from briefings.pages import Abbreviations, cited_works
 
 from .models import Pack, PackItem
 
@@ -148,3 +148,28 @@ def pack_entries(pack: Pack, *, abbreviate=True):
         else:
             entry.html = abbr(entry.key_message.text_html)
     return entries
+
+
+def handout_cited_works(entries):
+    """The works the pack's items cite, each once, by author and year: the reference list a
+    printed handout ends with. Each document's items are looked up against that document's own
+    reference list (or the list its citations name), one look-up per document in the pack."""
+    by_briefing = defaultdict(list)
+    for entry in entries:
+        if entry.available:
+            by_briefing[entry.briefing].append(entry)
+    works = {}
+    for briefing, items in by_briefing.items():
+        fragments, sources = [], []
+        for entry in items:
+            fragments.append(entry.html)
+            target = entry.target
+            sources.append(getattr(target, "body", "") or getattr(target, "text", ""))
+            for child in entry.children:
+                fragments.append(child.body_html)
+                sources.append(child.body)
+        for work in cited_works(briefing, fragments, sources):
+            works.setdefault(work.reference.key, work)
+    return sorted(
+        works.values(), key=lambda w: (w.reference.authors, w.reference.year, w.reference.key)
+    )

@@ -51,15 +51,18 @@ def _touch(pack: Pack):
     pack.save(update_fields=["updated"])
 
 
-def create_pack(owner, *, title, introduction="", visibility=Pack.Visibility.UNLISTED) -> Pack:
+def create_pack(
+    owner, *, title, introduction="", visibility=Pack.Visibility.UNLISTED, contact=""
+) -> Pack:
     return Pack.objects.create(
-        owner=owner, title=title, introduction=introduction, visibility=visibility
+        owner=owner, title=title, introduction=introduction, visibility=visibility, contact=contact
     )
 
 
-def update_details(pack: Pack, *, title, introduction, visibility) -> Pack:
+def update_details(pack: Pack, *, title, introduction, visibility, contact="") -> Pack:
     pack.title, pack.introduction, pack.visibility = title, introduction, visibility
-    pack.save(update_fields=["title", "introduction", "visibility", "updated"])
+    pack.contact = contact
+    pack.save(update_fields=["title", "introduction", "visibility", "contact", "updated"])
     return pack
 
 

@@ -24,7 +24,15 @@ from . import services
 from .forms import AddToPackForm, PackForm, PackItemsForm, TargetForm
 from .permissions import request_is_trainer, trainer_required
 from .qr import qr_svg
-from .selectors import PackEntry, listed_packs, pack_by_token, pack_entries, packs_of
+from .selectors import (
+    PackEntry,
+    handout_cited_works,
+    listed_packs,
+    pack_by_token,
+    pack_entries,
+    packs_of,
+)
+from .templatetags.packs import JUST_ADDED
 
 LISTED_PER_PAGE = 25
 
@@ -98,6 +106,7 @@ def pack_handout(request, token):
             "now": timezone.now(),
             "pack_url": pack_url,
             "pack_qr": qr_svg(pack_url, "QR code for the live pack"),
+            "cited_works": handout_cited_works(entries),
         },
     )
     return _with_robots(response, pack)
@@ -163,6 +172,10 @@ def _editor(request, pack, *, details_form=None, items_form=None):
     for row in rows:
         if str(row.pk) == focus_pk:
             row.focus = control
+    # A confirmation is shown beside the control that has focus (a moved item's button, a save
+    # button), where the page has scrolled to; at the top when focus is there or nowhere.
+    in_row = any(row.focus for row in rows)
+    here = in_row or focus in ("save-notes", "save-details")
     return render(
         request,
         "packs/edit.html",
@@ -173,6 +186,7 @@ def _editor(request, pack, *, details_form=None, items_form=None):
             "items_form": items_form,
             "pack_url": request.build_absolute_uri(pack.get_absolute_url()),
             "focus": focus,
+            "message_place": "here" if here else "top",
         },
     )
 
@@ -277,8 +291,19 @@ def pack_add(request):
     kind, target = target_form.kind, target_form.target
     packs = list(packs_of(request.user))
     form = AddToPackForm(request.POST or None, packs=packs)
+    back = target_form.cleaned_data["next"]
     if request.method == "POST" and form.is_valid():
-        item = _add_item(request, form, kind, target)
+        # Returning to the reading page, the confirmation is shown there, beside the item.
+        item = _add_item(request, form, kind, target, announce=not back)
+        if item is not None and back:
+            # Back to the reading place, where the control shows the confirmation.
+            request.session[JUST_ADDED] = {
+                "kind": kind,
+                "pk": target.pk,
+                "title": item.pack.title,
+                "edit": item.pack.get_edit_url(),
+            }
+            return redirect(f"{back}#pack-added")
         if item is not None:
             return _back_to_editor(item.pack, f"note-{item.pk}")
     return render(
@@ -289,12 +314,13 @@ def pack_add(request):
             "target_form": target_form,
             "kind": kind,
             "target": target,
+            "back": back or target.get_absolute_url(),
             "label": target.heading if kind == "section" else "this key message",
         },
     )
 
 
-def _add_item(request, form, kind, target):
+def _add_item(request, form, kind, target, *, announce):
     label = services.target_label(kind, target)
     try:
         if form.pack is None:
@@ -306,5 +332,6 @@ def _add_item(request, form, kind, target):
     except services.PackError as error:
         form.add_error("pack", str(error))
         return None
-    messages.success(request, f"Added {label} to “{item.pack.title}”.")
+    if announce:
+        messages.success(request, f"Added {label} to “{item.pack.title}”.")
     return item

@@ -103,7 +103,7 @@ MODELS = {
 COLUMNS = {
     "entry": ("id", "kind", "object_id", "briefing_id", "section_id", "position", "title",
               "anchor", *TEXT_COLUMNS, FACETS_COLUMN),
-    "briefing": ("id", "slug", "title", "series_title", "status", "publish_from",
+    "briefing": ("id", "slug", "title", "short_title", "status", "publish_from",
                  "has_reference_list"),
     "section": ("id", "slug", "heading", "status", "parent_id"),
     "citation": ("id", "listed"),

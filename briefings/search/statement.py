@@ -303,7 +303,7 @@ class SearchStatement:
         c = columns(
             row_type="'document'",
             value="b.slug",
-            label="COALESCE(NULLIF(b.series_title, ''), b.title)",
+            label="COALESCE(NULLIF(b.short_title, ''), b.title)",
             n="x.n",
         )
         return sql(
@@ -387,7 +387,7 @@ class SearchStatement:
             kind="e.kind",
             title="e.title",
             value="b.slug",
-            label="COALESCE(NULLIF(b.series_title, ''), b.title)",
+            label="COALESCE(NULLIF(b.short_title, ''), b.title)",
             section_slug="s.slug",
             section_heading="s.heading",
             parent_heading="ps.heading",

@@ -57,9 +57,10 @@ def add_with_keyboard(page, url, control):
     assert_axe_clean(page)
     tab_to(page, "Add to pack")
     press_enter_and_wait(page)
-    assert page.url.split("?")[0].endswith("/edit/")
-    # Focus lands on the new item's note, ready to type.
-    assert focused(page).startswith("Your note on item")
+    # Back where the trainer was reading, with focus on the confirmation beside the item.
+    assert page.url == f"{url}#pack-added"
+    assert page.evaluate("document.activeElement.id") == "pack-added"
+    assert focused(page).startswith("Added")
 
 
 def test_a_trainer_builds_reorders_and_annotates_a_pack_with_the_keyboard_alone(
@@ -109,9 +110,15 @@ def test_a_trainer_builds_reorders_and_annotates_a_pack_with_the_keyboard_alone(
     assert [i.section_id for i in items[1:]] == [disrupting.pk, invitation.pk]
 
     # Reorder: move the social workers' section to the top. Focus stays with the moved item.
+    page.goto(f"{base}{pack.get_edit_url()}")
     tab_to(page, f"Move up: item 3, “{invitation.heading}”")
     press_enter_and_wait(page)
     assert focused(page) == f"Move up: item 2, “{invitation.heading}”"
+    # The confirmation is beside the moved item, on screen with the focused button.
+    moved = pack.items.get(section=invitation)
+    status = page.locator(f"#status-{moved.pk}")
+    assert status.inner_text().startswith(f"Moved “{invitation.heading}” to position 2")
+    assert status.evaluate("e => e.getBoundingClientRect().bottom <= window.innerHeight")
     assert_axe_clean(page)
     press_enter_and_wait(page)
     assert focused(page) == f"Move down: item 1, “{invitation.heading}”"

@@ -85,6 +85,9 @@ def test_the_search_page_works_with_javascript_switched_off(live_portal, browser
         with page.expect_navigation():
             page.click("button[type=submit]")
         assert page.locator("#results-heading").inner_text().endswith("results")
+        # Without JavaScript the filters stay a closed "Filters" disclosure until opened.
+        assert not page.locator("text=Glossary terms").is_visible()
+        page.click(".search-filters > summary")
         page.click("text=Glossary terms")
         assert page.locator(".search-result").count() == 1
     finally:

@@ -65,13 +65,15 @@ def test_the_document_list_filters_by_review_status(editor_client):
 
 def test_the_public_page_shows_when_the_document_was_last_reviewed(editor_client, client):
     briefing = Briefing.objects.get(slug="police")
-    assert "Last reviewed" not in client.get("/documents/police/").content.decode()
+    before = client.get("/documents/police/").content.decode()
+    assert "<dt>Last reviewed</dt><dd>Not recorded</dd>" in before
     data = briefing_form(editor_client, briefing)
     data["last_reviewed"] = "2026-10-05"
     data["next_review_due"] = "2027-10-05"
     save_briefing(editor_client, briefing, data)
     page = client.get("/documents/police/").content.decode()
-    assert "<dt>Last reviewed</dt><dd>5 October 2026</dd>" in page
+    reviewed = '<dt>Last reviewed</dt><dd><time datetime="2026-10-05">5 October 2026</time></dd>'
+    assert reviewed in page
 
 
 def test_marking_documents_reviewed_sets_both_dates(editor_client):

@@ -2,6 +2,7 @@
 reading a public page without a session never touches the session (the page stays cacheable)."""
 
 from django.contrib.auth.models import User
+from django.utils.http import urlencode
 
 from tests.support.packs import first_sections, key_messages
 
@@ -10,17 +11,20 @@ def test_a_trainer_sees_add_to_pack_on_document_sections_and_key_messages(traine
     html = trainer_client.get("/documents/police/").content.decode()
     sections = first_sections("police", 6)
     messages = key_messages("police", 7)
+    # Each control carries the page it is on, to come back to.
+    here = "next=%2Fdocuments%2Fpolice%2F"
     for section in sections:
-        assert f'href="/packs/add/?section={section.pk}"' in html
+        assert f'href="/packs/add/?section={section.pk}&amp;{here}"' in html
     for number, message in enumerate(messages, start=1):
-        assert f'href="/packs/add/?key_message={message.pk}"' in html
+        assert f'href="/packs/add/?key_message={message.pk}&amp;{here}"' in html
         assert f'Add to pack<span class="visually-hidden">: key message {number}</span>' in html
 
 
 def test_a_trainer_sees_add_to_pack_on_a_section_page(trainer_client):
     section = first_sections("social-workers", 2)[1]
-    html = trainer_client.get(section.get_absolute_url()).content.decode()
-    assert f'href="/packs/add/?section={section.pk}"' in html
+    html = trainer_client.get(f"{section.get_absolute_url()}?role=police").content.decode()
+    here = urlencode({"next": f"{section.get_absolute_url()}?role=police"})
+    assert f'href="/packs/add/?section={section.pk}&amp;{here}"' in html
     assert f'Add to pack<span class="visually-hidden">: {section.heading}</span>' in html
 
 

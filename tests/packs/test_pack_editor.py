@@ -63,7 +63,9 @@ def test_the_editor_shows_every_item_with_labelled_notes_and_move_buttons(traine
     assert f'id="down-{items[0].pk}"' in html
     assert f'id="up-{items[2].pk}"' in html
     assert f'id="down-{items[2].pk}"' not in html
-    assert html.count('name="csrfmiddlewaretoken"') == 2
+    # The items' form and the details' form (the header's "Sign out" is a form of its own).
+    main = html.split('<main id="main"')[1]
+    assert main.count('name="csrfmiddlewaretoken"') == 2
 
 
 def test_moving_an_item_up_reorders_the_pack_and_keeps_focus_on_it(trainer_client, pack):
@@ -81,6 +83,30 @@ def test_moving_an_item_up_reorders_the_pack_and_keeps_focus_on_it(trainer_clien
     response = trainer_client.post(f"/packs/{pack.token}/items/", items_post(pack, f"up:{last.pk}"))
     assert response["Location"].endswith(f"focus=down-{last.pk}")
     assert order_of(pack)[0] == last.key_message_id
+
+
+def test_the_confirmation_of_a_move_is_beside_the_moved_item_and_describes_its_button(
+    trainer_client, pack
+):
+    items = list(pack.items.order_by("order"))
+    last = items[2]
+    response = trainer_client.post(f"/packs/{pack.token}/items/", items_post(pack, f"up:{last.pk}"))
+    page = trainer_client.get(response["Location"]).content.decode()
+    button = re.search(rf'<button[^>]*id="up-{last.pk}"[^>]*>', page).group(0)
+    assert f'aria-describedby="status-{last.pk}"' in button
+    row = page[page.index(button) : page.index("</li>", page.index(button))]
+    assert re.search(rf'id="status-{last.pk}" role="status"><p>Moved “[^<]+” to position 2', row)
+    # Not at the top of the page as well.
+    assert page.count("to position 2 of 3.") == 1
+    assert 'id="status"' not in page
+
+
+def test_saving_notes_is_confirmed_beside_the_save_button(trainer_client, pack):
+    response = trainer_client.post(f"/packs/{pack.token}/items/", items_post(pack, "save"))
+    page = trainer_client.get(response["Location"]).content.decode()
+    button = page.index('id="save-notes"')
+    status = page.index('id="status-save-notes" role="status"><p>Saved your notes.</p>')
+    assert 0 < status - button < 300
 
 
 def test_moving_an_item_down_and_saving_notes_in_the_same_submission(trainer_client, pack):

@@ -80,3 +80,61 @@ def test_an_unavailable_item_gets_no_link_or_qr_code(client, pack):
     html = client.get(pack.get_handout_url()).content.decode()
     assert section.get_permalink() not in html
     assert len(qr_codes_in(html)) == 3
+
+
+# ---- the handout's references, trainer and page numbers (issue 17, item 8) --------------------
+
+
+def test_the_handout_ends_with_the_works_its_items_cite_each_once(client, pack):
+    from briefings.models import Citation, Reference
+    from briefings.pages import CITED_KEY_RE
+
+    entries_html = [
+        (i.section.body_html if i.section else i.key_message.text_html)
+        for i in pack.items.order_by("order")
+    ]
+    children = [
+        c.body_html
+        for i in pack.items.filter(section__isnull=False)
+        for c in i.section.children.all()
+    ]
+    keys = {k for html in entries_html + children for k in CITED_KEY_RE.findall(html)}
+    assert keys, "the fixture pack should cite something"
+    html = client.get(pack.get_handout_url()).content.decode()
+    references = html.split('id="handout-references-heading">References</h2>')[1]
+    listed = re.findall(r'<li id="ref-([^"]+)">', references)
+    assert sorted(listed) == sorted(keys)
+    # Each as a published reference list prints it, word for word.
+    for key in keys:
+        printed = Citation.objects.filter(reference=Reference.objects.get(key=key), listed=True)
+        assert any(text_of(c.entry_html) in text_of(references) for c in printed), key
+
+
+def test_the_handout_names_its_trainer_and_their_contact_line(client, pack, trainer):
+    html = client.get(pack.get_handout_url()).content.decode()
+    assert "Prepared by trainer</p>" in html
+    trainer.first_name, trainer.last_name = "Ada", "Byrne"
+    trainer.save()
+    pack.contact = "ada.byrne@example.org <b>"
+    pack.save()
+    html = client.get(pack.get_handout_url()).content.decode()
+    assert (
+        'Prepared by Ada Byrne<br><span class="handout-contact">ada.byrne@example.org &lt;b&gt;'
+        in html
+    )
+
+
+def test_a_trainer_sets_the_contact_line_with_the_packs_details(trainer_client, pack):
+    response = trainer_client.post(
+        pack.get_edit_url(),
+        {
+            "title": pack.title,
+            "introduction": "",
+            "visibility": "unlisted",
+            "contact": "07700 900123",
+        },
+    )
+    assert response.status_code == 302
+    pack.refresh_from_db()
+    assert pack.contact == "07700 900123"
+    assert "07700 900123" in trainer_client.get(pack.get_handout_url()).content.decode()

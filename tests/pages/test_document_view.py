@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -18,7 +19,7 @@ def test_the_document_page_shows_metadata_contents_key_messages_and_sections(cli
         "<dd>Police</dd>",
     ]:
         assert text in page
-    contents = page.split('id="contents-heading"')[1].split("</nav>")[0]
+    contents = page.split('<nav class="contents" aria-label="Contents">')[1].split("</nav>")[0]
     for section in Section.objects.filter(briefing__slug="police"):
         assert f'<a href="#{section.slug}">{section.heading}</a>' in contents
         assert f'id="{section.slug}"' in page
@@ -46,6 +47,76 @@ def test_acronyms_are_expanded_once_per_page(client, db):
     assert page.count('<abbr title="child sexual exploitation">CSE</abbr>') == 1
     assert page.count('<abbr title="Crown Prosecution Service">CPS</abbr>') == 1
     assert page.count("CSE") > 5
+
+
+def test_the_page_heading_keeps_the_full_title_and_navigation_uses_the_short_one(client, db):
+    page = client.get("/documents/multi-agency-working/").content.decode()
+    title = "Key messages from research on child sexual exploitation: Multi-agency working"
+    assert f"<h1>{title}</h1>" in page
+    assert f"<title>{title} · CSE guidance portal</title>" in page
+    crumbs = page.split('class="breadcrumbs"')[1].split("</nav>")[0]
+    assert '<li aria-current="page">Multi-agency working</li>' in crumbs
+    factsheet = client.get("/documents/cse-factsheet/").content.decode()
+    assert "<h1>Child sexual exploitation factsheet</h1>" in factsheet
+    assert '<li aria-current="page">CSE factsheet</li>' in factsheet
+
+
+def test_every_document_says_when_it_was_last_updated_and_reviewed(client, db):
+    from briefings.models import ChangeNote
+
+    page = client.get("/documents/police/").content.decode()
+    assert "<dt>Last updated</dt><dd>No updates since publication</dd>" in page
+    assert "<dt>Last reviewed</dt><dd>Not recorded</dd>" in page
+    police = Briefing.objects.get(slug="police")
+    police.last_reviewed = datetime.date(2026, 3, 4)
+    police.save()
+    ChangeNote.objects.create(
+        briefing=police,
+        note="Links updated.",
+        created=datetime.datetime(2026, 5, 6, 12, tzinfo=datetime.UTC),
+    )
+    page = client.get("/documents/police/").content.decode()
+    assert '<time datetime="2026-05-06">6 May 2026</time>' in page
+    assert '<time datetime="2026-03-04">4 March 2026</time>' in page
+
+
+def test_a_document_can_be_searched_from_its_page(client, db):
+    page = client.get("/documents/police/?role=police").content.decode()
+    form = page.split('<form class="search-form document-search"')[1].split("</form>")[0]
+    assert 'action="/search/" method="get"' in form
+    assert '<label for="document-q">Search this document</label>' in form
+    assert '<input type="hidden" name="document" value="police">' in form
+    assert '<input type="hidden" name="role" value="police">' in form
+    results = client.get("/search/", {"q": "missing", "document": "police"}).content.decode()
+    assert "Document: Police" in results
+    # Another profession's document is searched whole, not through the reader's role filter.
+    other = client.get("/documents/social-workers/?role=police").content.decode()
+    form = other.split('<form class="search-form document-search"')[1].split("</form>")[0]
+    assert 'name="role"' not in form
+
+
+def test_a_printed_document_ends_with_its_address_and_the_date(client, db):
+    page = client.get("/documents/police/").content.decode()
+    footer = page.split('<footer class="print-footer">')[1].split("</footer>")[0]
+    assert "http://testserver/documents/police/" in footer
+    assert "data-print-date" in footer
+    assert "data-print hidden>Print this page</button>" in page
+    assert "use your browser’s Print command" in page
+    assert page.index('id="references"') < page.index('class="print-footer"')
+
+
+def test_a_document_without_a_reference_list_lists_the_works_its_citations_point_to(client, db):
+    page = client.get("/documents/social-workers/").content.decode()
+    cited = set(re.findall(r'class="citation" href="/references/#(ref-[^"]+)"', page))
+    assert len(cited) > 5
+    works = page.split('<h2 id="works-cited">Works cited</h2>')[1].split("</section>")[0]
+    assert "This document prints no reference list." in works
+    for anchor in cited:
+        assert f'<li id="{anchor}">' in works
+    entries = works.count("<li ")
+    assert entries == len(cited) == works.count("(as printed in the reference list of")
+    coy = works.split('<li id="ref-coy-2009-moved-around')[1].split("</li>")[0]
+    assert "Coy, M. (2009)" in coy
 
 
 def test_the_series_lists_held_and_missing_titles(client, db):
@@ -95,6 +166,8 @@ def test_the_document_page_uses_a_small_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(12):
         client.get("/documents/police/")
+    with django_assert_max_num_queries(14):  # and the works its citations name, as printed
+        client.get("/documents/social-workers/")
 
 
 def test_viewing_as_a_role_is_carried_in_links_without_cookies(client, db):

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from briefings.models import Briefing, GlossaryTerm
+from tests.support.queries import queries_for
 from tests.support.search import outcome_of
 
 
@@ -39,6 +40,11 @@ def test_the_glossary_covers_the_acronyms_the_issue_names(db):
         "PACE",
         "SOA",
     } <= terms
+
+
+def test_the_glossary_costs_one_query_and_one_for_the_readers_role(client, db):
+    assert queries_for(client, "/glossary/") == 1
+    assert queries_for(client, "/glossary/?role=police") == 2
 
 
 # ---- a term is public only when a published document defines it (issue 14, item 5) ----------

@@ -1,3 +1,9 @@
+import pytest
+
+from tests.support.factories import make_briefing
+from tests.support.queries import queries_for
+
+
 def test_home_says_what_the_portal_is_and_offers_roles_search_themes_and_documents(client, db):
     response = client.get("/")
     page = response.content.decode()
@@ -22,3 +28,12 @@ def test_roles_without_documents_are_not_offered(client, db):
 
 def test_home_sets_no_cookies(client, db):
     assert not client.get("/").cookies
+
+
+@pytest.mark.parametrize(("path", "most"), [("/", 4), ("/?role=police", 5)])
+def test_home_costs_a_fixed_number_of_queries_however_many_documents(client, db, path, most):
+    before = queries_for(client, path)
+    make_briefing("many", sections=40, themes=("trafficking", "going-missing"))
+    make_briefing("more", sections=20, role="social-workers")
+    assert queries_for(client, path) == before
+    assert before <= most

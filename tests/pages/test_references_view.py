@@ -1,4 +1,8 @@
+import pytest
+
 from briefings.models import Reference
+from tests.support.factories import make_briefing
+from tests.support.queries import queries_for
 
 
 def test_the_reference_index_lists_each_work_once_with_where_it_is_cited(client, db):
@@ -25,3 +29,12 @@ def test_references_sort_by_author_and_by_how_often_cited(client, db):
 
 def test_a_bad_sort_falls_back_to_author(client, db):
     assert client.get("/references/?sort=%00drop").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/references/", "/references/?sort=cited"])
+def test_the_reference_index_costs_three_queries_however_many_works(client, db, path):
+    before = queries_for(client, path)
+    make_briefing("many", sections=40)
+    make_briefing("more", sections=20, role="social-workers")
+    assert queries_for(client, path) == before
+    assert before <= 3

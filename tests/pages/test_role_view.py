@@ -1,3 +1,7 @@
+from tests.support.factories import make_briefing
+from tests.support.queries import queries_for
+
+
 def test_a_role_page_puts_that_roles_documents_and_key_messages_first(client, db):
     response = client.get("/roles/social-workers/")
     page = response.content.decode()
@@ -24,3 +28,11 @@ def test_a_role_page_shows_how_much_each_document_says_on_each_theme(client, db)
 
 def test_an_unknown_role_is_not_found(client, db):
     assert client.get("/roles/astronauts/").status_code == 404
+
+
+def test_a_role_page_costs_a_fixed_number_of_queries_however_many_documents(client, db):
+    before = queries_for(client, "/roles/police/")
+    make_briefing("many", sections=40, themes=("trafficking", "going-missing"))
+    make_briefing("more", sections=20, role="social-workers")
+    assert queries_for(client, "/roles/police/") == before
+    assert before <= 7

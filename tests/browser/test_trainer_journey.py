@@ -1,0 +1,195 @@
+"""A trainer's journey in a real Chromium, on a phone (375 px) and a desk (1280 px): sign in from
+the footer, add three items from two documents while reading (back each time to the place they
+were reading, with a confirmation beside the item), share the pack with "Copy link", open it
+signed out and print its handout (references, trainer, page numbers). Every page on the way is
+axe-clean (WCAG 2.2 AA, target size included). Issue 17, item 8."""
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefings.packs.models import Pack
+from briefings.packs.permissions import seed_groups
+from tests.support.axe import axe_violations
+from tests.support.packs import PASSWORD, first_sections, key_messages, make_trainer
+
+pytestmark = pytest.mark.browser
+
+SCREENS = {"phone": {"width": 375, "height": 667}, "desk": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(params=sorted(SCREENS))
+def screen(request, browser, live_portal):
+    context = browser.new_context(viewport=SCREENS[request.param])
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_portal.url)
+    page = context.new_page()
+    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+    yield page, request.param
+    context.close()
+
+
+def named(text):
+    """An accessible name as the reader hears it; a visually hidden part (position: absolute)
+    may come with spaces of its own around it."""
+    return re.compile("^" + r"\s*".join(re.escape(c) for c in text.replace(" ", "")) + "$")
+
+
+def assert_clean(page):
+    assert axe_violations(page) == [], page.url
+
+
+def on_screen(locator):
+    """Whether the element is inside the viewport now (not merely somewhere on the page)."""
+    return locator.evaluate(
+        "e => { const r = e.getBoundingClientRect();"
+        " return r.top >= -1 && r.bottom <= window.innerHeight + 1 && r.width > 0; }"
+    )
+
+
+def shot(page, name):
+    folder = os.environ.get("PORTAL_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
+def add_while_reading(page, reading, control, *, title=None):
+    """From the reading page, "Add to pack" on `control`; back on the reading page at the
+    confirmation. `title` creates the pack (only then is a title asked for)."""
+    page.goto(reading)
+    page.get_by_role("link", name=named(control)).click()
+    page.wait_for_url("**/packs/add/**")
+    assert_clean(page)
+    title_field = page.get_by_label("Title of the new pack")
+    if title is None:
+        # An existing pack is chosen already; the new pack's title is not asked for.
+        assert page.locator('input[name="pack"]:checked').count() == 1
+        assert not title_field.is_visible()
+        page.get_by_label("A new pack").check()
+        assert title_field.is_visible()
+        page.locator('input[name="pack"]').first.check()
+        assert not title_field.is_visible()
+    else:
+        assert page.locator('input[name="pack"][type="radio"]').count() == 0
+        title_field.fill(title)
+    page.get_by_role("button", name="Add to pack").click()
+    page.wait_for_url(f"{reading}#pack-added")
+    confirmation = page.locator("#pack-added")
+    assert confirmation.is_visible()
+    assert on_screen(confirmation), confirmation.evaluate(
+        "e => [JSON.stringify(e.getBoundingClientRect()), window.scrollY, window.innerHeight]"
+    )
+    assert page.evaluate("document.activeElement.id") == "pack-added"
+    return confirmation
+
+
+def test_a_trainer_builds_shares_and_prints_a_pack_while_reading(live_portal, screen, browser):
+    page, name = screen
+    base = live_portal.url
+    seed_groups()
+    trainer = make_trainer(f"trainer-{name}")
+    trainer.first_name, trainer.last_name = "Ada", "Byrne"
+    trainer.save()
+
+    # Signed out, nothing says otherwise; the footer leads to the sign-in.
+    page.goto(f"{base}/documents/police/")
+    assert page.locator(".account-state").count() == 0
+    page.get_by_role("link", name="Sign in").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.get_by_label("Username").fill(trainer.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/packs/mine/")
+
+    # The header says who is signed in, with "Your packs" and "Sign out", at both widths.
+    account = page.locator(".account-state")
+    assert account.is_visible()
+    assert "Signed in as Ada Byrne" in account.inner_text()
+    assert account.get_by_role("link", name="Your packs").is_visible()
+    assert account.get_by_role("button", name="Sign out").is_visible()
+    assert_clean(page)
+
+    # Three items from two documents, while reading.
+    police = f"{base}/documents/police/?role=police"
+    message = key_messages("police", 1)[0]
+    added = add_while_reading(page, police, "Add to pack: key message 1", title="Week 3")
+    assert re.fullmatch(r"Added\s*key message 1\s*to\s*“Week 3”", added.inner_text())
+    shot(page, f"trainer-added-{name}")
+    assert_clean(page)
+    section = first_sections("police", 2)[1]
+    added = add_while_reading(page, police, f"Add to pack: {section.heading}")
+    assert "“Week 3”" in added.inner_text()
+    # Beside the section it confirms: the section's own control is just before it.
+    assert section.heading in added.inner_text()
+    other = first_sections("social-workers", 2)[1]
+    reading = f"{base}{other.get_absolute_url()}"
+    add_while_reading(page, reading, f"Add to pack: {other.heading}")
+    pack = Pack.objects.get(owner=trainer)
+    assert [(i.kind, i.key_message_id or i.section_id) for i in pack.items.order_by("order")] == [
+        ("key_message", message.pk),
+        ("section", section.pk),
+        ("section", other.pk),
+    ]
+
+    # Share: "Your packs" from the header, the editor, "Copy link".
+    page.locator(".account-state").get_by_role("link", name="Your packs").click()
+    page.wait_for_url(f"{base}/packs/mine/")
+    page.get_by_role("link", name=named("Edit “Week 3”")).click()
+    page.wait_for_url(f"{base}{pack.get_edit_url()}")
+    copy = page.get_by_role("button", name="Copy link")
+    assert copy.is_visible()
+    assert copy.bounding_box()["height"] >= 24
+    copy.click()
+    page.wait_for_function("document.getElementById('copy-status').textContent !== ''")
+    assert page.locator("#copy-status").inner_text() == "Link copied"
+    shared = page.evaluate("navigator.clipboard.readText()")
+    assert shared == f"{base}{pack.get_absolute_url()}"
+    page.get_by_label("Contact line for the handout (optional)").fill("ada.byrne@example.org")
+    page.get_by_role("button", name="Save details").click()
+    page.wait_for_url(f"{base}{pack.get_edit_url()}?focus=save-details")
+    shot(page, f"trainer-share-{name}")
+    assert_clean(page)
+
+    # Sign out from the header.
+    page.locator(".account-state").get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{base}/")
+    assert page.locator(".account-state").count() == 0
+
+    # Someone else opens the link, signed out, in a browser of their own.
+    reader = browser.new_context(viewport=SCREENS[name])
+    try:
+        other_page = reader.new_page()
+        other_page.goto(shared)
+        assert other_page.locator("h1").inner_text() == "Week 3"
+        assert other_page.locator(".pack-item").count() == 3
+        assert other_page.locator(".account-state").count() == 0
+        assert reader.cookies() == []
+        assert_clean(other_page)
+
+        # The handout, in print: references, the trainer and their contact, page numbers.
+        other_page.get_by_role("link", name="Printable handout").click()
+        other_page.wait_for_url(f"{base}{pack.get_handout_url()}")
+        assert_clean(other_page)
+        other_page.emulate_media(media="print")
+        assert not other_page.locator(".handout-tools").is_visible()
+        trainer_line = other_page.locator(".handout-trainer")
+        assert trainer_line.inner_text() == "Prepared by Ada Byrne\nada.byrne@example.org"
+        references = other_page.locator(".handout-references")
+        assert references.is_visible()
+        assert references.locator("li").count() >= 1
+        shot(other_page, f"trainer-handout-print-{name}")
+        pdf = PdfReader(io.BytesIO(other_page.pdf(format="A4")))
+        pages = [p.extract_text() for p in pdf.pages]
+        total = len(pages)
+        assert total >= 2
+        for number, text in enumerate(pages, start=1):
+            assert re.search(rf"Page\s*{number}\s*of\s*{total}", text), (number, text[-200:])
+        # The references close the handout: the heading, then the works to the last page.
+        assert any("References" in text for text in pages)
+        last = references.locator("li").last.inner_text().split("(")[0].strip()
+        assert last.split(",")[0] in pages[-1]
+    finally:
+        reader.close()
