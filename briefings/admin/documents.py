@@ -24,6 +24,7 @@ from .forms import (
     KeyMessageForm,
     SectionForm,
     change_account,
+    content_changed,
     with_change_note,
 )
 from .preview import preview_view
@@ -166,14 +167,19 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
                 return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if change and not content_changed(form):
+            return  # nothing to write: the document keeps its "updated" time
         previous = form.initial.get("status") if change else None
         super().save_model(request, obj, form, change)
         services.note_first_publication(obj, request.user, previous_status=previous)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        summary = change_summary(self.construct_change_message(request, form, formsets, not change))
         account = change_account(form.cleaned_data)
+        untouched = not content_changed(form) and not any(f.has_changed() for f in formsets)
+        if change and untouched and not account.note and not account.comment:
+            return  # an untouched form is not a revision
+        summary = change_summary(self.construct_change_message(request, form, formsets, not change))
         services.record_document_edit(form.instance, request.user, account, summary)
 
     def delete_model(self, request, obj):

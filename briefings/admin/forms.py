@@ -15,9 +15,16 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
 from ..content.limits import MAX_SERIES_TITLES
-from ..editorial.services import ChangeAccount
+from ..editorial.services import (
+    AMEND_NOTE,
+    KEEP_NOTE,
+    WITHDRAW_NOTE,
+    ChangeAccount,
+    NoteDecision,
+)
 from ..models import Briefing, Citation, KeyMessage, Section, Theme
 from ..models.editorial import NOTE_MAX_LENGTH
+from ..normalise import normalise_text
 from ..rendering import RendersMarkdown
 from .widgets import MarkdownWidget
 
@@ -25,6 +32,14 @@ REVISION_COMMENT_MAX_LENGTH = 500
 # "Also available in this series": at most this many titles, as JSON of at most this length.
 ALSO_AVAILABLE_MAX_TITLES = MAX_SERIES_TITLES  # as the content format allows
 ALSO_AVAILABLE_MAX_CHARS = 12_000
+
+
+class MarkdownTextField(forms.CharField):
+    """A Markdown text as its one spelling (``briefings.normalise``): a text sent back unchanged
+    but for CRLF line ends or trailing spaces is unchanged, so it is not saved nor recorded."""
+
+    def to_python(self, value):
+        return normalise_text(super().to_python(value))
 
 
 class RendersBeforeSaving(forms.ModelForm):
@@ -35,6 +50,14 @@ class RendersBeforeSaving(forms.ModelForm):
     wherever the form is validated, which the admin arranges to be outside the write transaction
     (``ContentAdminMixin.render_posted_form``). A text the renderer refuses is a form error.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for spec in getattr(self._meta.model, "markdown_fields", ()):
+            field = self.fields.get(spec.name)
+            if isinstance(field, forms.CharField) and not isinstance(field, MarkdownTextField):
+                # The field as the admin built it (widget, limit, label), normalising its text.
+                field.__class__ = MarkdownTextField
 
     def _post_clean(self):
         super()._post_clean()
@@ -216,6 +239,11 @@ def check_change_note(form, cleaned):
     return cleaned
 
 
+def content_changed(form) -> bool:
+    """Whether a change form changes its object: the editor's account of the change aside."""
+    return any(name not in CHANGE_FIELDS for name in form.changed_data)
+
+
 def change_account(cleaned) -> ChangeAccount:
     """The editor's account of the change in a valid form's data (none on an add form)."""
     note = cleaned.get("change_note", "") if cleaned.get("change_kind") == NOTEWORTHY else ""
@@ -235,6 +263,62 @@ def with_change_note(form_class):
             return check_change_note(self, super().clean())
 
     return DocumentChangeForm
+
+
+NOTE_ACTIONS = [
+    (WITHDRAW_NOTE, "Withdraw it: readers no longer see it"),
+    (AMEND_NOTE, "Amend it: readers see the text below instead"),
+    (KEEP_NOTE, "Keep it as it is"),
+]
+
+
+class RevertForm(ChangeNoteForm):
+    """The revert's account of the change, and for each public note about a change the revert
+    undoes, whether to withdraw, amend or keep it: the editor must choose."""
+
+    def __init__(self, *args, notes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes = list(notes)
+        for note in self.notes:
+            self.fields[f"note_{note.pk}"] = forms.ChoiceField(
+                label=f"What should happen to this note for readers? “{note.note}”",
+                choices=NOTE_ACTIONS,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose what happens to this note."},
+            )
+            self.fields[f"note_{note.pk}_text"] = forms.CharField(
+                label="Amended note",
+                required=False,
+                initial=note.note,
+                max_length=NOTE_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            )
+
+    def change_fields(self):
+        return [self[name] for name in CHANGE_FIELDS]
+
+    def note_rows(self):
+        return [
+            (note, self[f"note_{note.pk}"], self[f"note_{note.pk}_text"]) for note in self.notes
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for note in self.notes:
+            action, text = cleaned.get(f"note_{note.pk}"), cleaned.get(f"note_{note.pk}_text")
+            if action == AMEND_NOTE and not (text or "").strip():
+                self.add_error(f"note_{note.pk}_text", "Write the amended note, or withdraw it.")
+        return cleaned
+
+    def note_decisions(self) -> list[NoteDecision]:
+        return [
+            NoteDecision(
+                note.pk,
+                self.cleaned_data[f"note_{note.pk}"],
+                (self.cleaned_data.get(f"note_{note.pk}_text") or "").strip(),
+            )
+            for note in self.notes
+        ]
 
 
 class CompareForm(forms.Form):

@@ -14,7 +14,15 @@ from django.utils.safestring import mark_safe
 from ..editorial import services
 from ..models import KeyMessage, Quote, Section
 from ..rendering import reusing
-from .forms import KeyMessageForm, SectionForm
+from .forms import (
+    CHANGE_FIELDS,
+    CHANGE_FIELDSET,
+    KeyMessageForm,
+    SectionForm,
+    change_account,
+    content_changed,
+    with_change_note,
+)
 from .saving import ContentAdminMixin, change_summary
 
 
@@ -31,10 +39,31 @@ class DocumentPartMixin(ContentAdminMixin):
             with services.editing(document, request.user):
                 return super().changeform_view(request, object_id, form_url, extra_context)
 
+    # ---- the change form: an account of the change, as on the document's page ---------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = with_change_note(kwargs.get("form", self.form))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append((CHANGE_FIELDSET, {"fields": CHANGE_FIELDS}))
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if change and not content_changed(form):
+            return  # nothing to write: the document keeps its "updated" time
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        account = change_account(form.cleaned_data)
+        if change and not content_changed(form) and not account.note and not account.comment:
+            return  # an untouched form is not a revision
         message = self.construct_change_message(request, form, formsets, not change)
-        services.record_part_edit(form.instance, change_summary(message))
+        services.record_part_edit(form.instance, change_summary(message), request.user, account)
 
     def delete_model(self, request, obj):
         briefings = self._before_deleting([obj])
