@@ -7,6 +7,9 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.urls import path
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from portal.ratelimit import rate_limited
@@ -90,6 +93,7 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
         "audience_list",
         "publication_date",
         "section_count",
+        "next_review",
         "updated",
     ]
     list_filter = ["status", "kind", "audiences", "sections__themes"]
@@ -134,6 +138,20 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
     def section_count(self, obj):
         return obj.section_total
 
+    @admin.display(description="Next review", ordering="next_review_due")
+    def next_review(self, obj):
+        when = date_format(obj.next_review_due, "j M Y") if obj.next_review_due else "–"
+        return format_html(
+            '{}<br><span class="review-state">{}</span>', when, selectors.review_state(obj)
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # "Due for review": this list, filtered so and sorted by the next review date.
+        order = list(self.get_list_display(request)).index("next_review") + 1
+        query = urlencode({ReviewFilter.parameter_name: "attention", "o": order})
+        extra_context = {**(extra_context or {}), "due_for_review_query": f"?{query}"}
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         # Per client address, on top of the per-editor limit inside the view.
         preview = rate_limited("preview", as_json=True)(preview_view)
@@ -154,7 +172,7 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
         return fieldsets
 
     def get_list_filter(self, request):
-        return [*super().get_list_filter(request), ReviewFilter]
+        return [ReviewFilter, *super().get_list_filter(request)]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "change_fieldset": CHANGE_FIELDSET}

@@ -130,6 +130,8 @@ def deleted_documents() -> list[Deleted]:
 # ---- review dates -------------------------------------------------------------------------------
 
 REVIEW_STATES = {
+    "attention": "Due for review: overdue, due within "
+    f"{REVIEW_DUE_WITHIN_DAYS} days or never reviewed",
     "overdue": "Overdue",
     "due": f"Due within {REVIEW_DUE_WITHIN_DAYS} days",
     "not-due": "Not due",
@@ -146,8 +148,26 @@ def in_review_state(queryset, state: str | None, today=None):
         "due": models.Q(next_review_due__gte=today, next_review_due__lte=soon),
         "not-due": models.Q(next_review_due__gt=soon),
         "no-date": models.Q(next_review_due__isnull=True),
+        "attention": models.Q(next_review_due__lte=soon)
+        | models.Q(next_review_due__isnull=True)
+        | models.Q(last_reviewed__isnull=True),
     }
     return queryset.filter(filters[state]) if state in filters else queryset
+
+
+def review_state(briefing, today=None) -> str:
+    """A document's review in words, for the admin's list: "Overdue by 12 days", ..."""
+    today = today or timezone.localdate()
+    due = briefing.next_review_due
+    never = "" if briefing.last_reviewed else " (never reviewed)"
+    if due is None:
+        return f"No review date{never}"
+    days = (due - today).days
+    if days < 0:
+        return f"Overdue by {-days} day{'s' if days != -1 else ''}{never}"
+    if days <= REVIEW_DUE_WITHIN_DAYS:
+        return f"Due {'today' if not days else f'in {days} days'}{never}"
+    return f"Not due{never}"
 
 
 @dataclass
