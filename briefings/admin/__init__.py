@@ -12,9 +12,17 @@ The admin only calls ``briefings.editorial`` services and selectors to change or
 workflow; nothing outside this package imports from it.
 """
 
+from django.apps import apps
 from django.contrib import admin
 
 from . import documents, editorial, parts, taxonomy  # noqa: F401  (register the content admins)
+
+# Tags are the themes' machinery (django-taggit); editors manage themes, not raw tags.
+if apps.is_installed("taggit"):
+    from taggit.models import Tag
+
+    if admin.site.is_registered(Tag):
+        admin.site.unregister(Tag)
 
 admin.site.site_header = "CSE guidance portal: editing"
 admin.site.site_title = "CSE guidance portal"

@@ -4,7 +4,6 @@ the workflow's actions (publish, return to draft, mark reviewed)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count
 from django.urls import path
 from django.utils.formats import date_format
@@ -16,7 +15,6 @@ from portal.ratelimit import rate_limited
 
 from ..editorial import selectors, services
 from ..models import Briefing, Citation, KeyMessage, Section, Status
-from ..models.references import WORK_FIELDS
 from ..rendering import reusing
 from .editorial import DocumentHistoryMixin
 from .forms import (
@@ -27,6 +25,7 @@ from .forms import (
     KeyMessageForm,
     SectionForm,
     change_account,
+    checking_links,
     content_changed,
     with_change_note,
 )
@@ -40,7 +39,6 @@ class SectionInline(admin.StackedInline):
     extra = 0
     ordering = ["order"]
     show_change_link = True
-    classes = ["collapse-sections"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
@@ -58,12 +56,15 @@ class KeyMessageInline(admin.TabularInline):
 
 
 class CitationInline(admin.TabularInline):
+    """One compact row a citation; the work's fields as this document gives them (authors,
+    year, title, ...) are on the citation's own page ("Change"), so the rows fit the window.
+    A new citation starts from the reference's."""
+
     model = Citation
     form = CitationForm
-    # The work's fields as this document gives them; a new citation starts from the reference's.
-    fields = ["order", "local_key", "reference", "label", "entry", "listed", *WORK_FIELDS]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["order", "local_key", "reference", "label", "entry", "listed"]
     autocomplete_fields = ["reference"]
+    show_change_link = True
     extra = 0
     ordering = ["order"]
 
@@ -100,6 +101,7 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
     search_fields = ["title", "slug", "authors", "publisher", "intro"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["audiences"]
+    readonly_fields = ["source_file"]  # provenance: set by the import, not by hand
     inlines = [KeyMessageInline, SectionInline, CitationInline]
     actions = ["publish_selected", "return_to_draft", "mark_reviewed_today"]
     fieldsets = [
@@ -118,7 +120,8 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Text", {"fields": ["intro", "source_note", "has_reference_list", "source_file"]}),
+        ("Text", {"fields": ["intro", "source_note", "has_reference_list"]}),
+        ("Provenance", {"fields": ["source_file"]}),
         ("Review", {"fields": ["last_reviewed", "next_review_due"]}),
     ]
 
@@ -178,7 +181,7 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "change_fieldset": CHANGE_FIELDSET}
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with reusing():
+        with reusing(), checking_links(request.POST):
             self.render_posted_form(request, object_id)
             document = self.object_to_change(request, object_id)
             with services.editing(document, request.user):

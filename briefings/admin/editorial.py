@@ -87,6 +87,10 @@ class DocumentHistoryMixin:
             args=[briefing.pk],
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        # One history for editors: the revisions page, not Django's log of admin saves as well.
+        return HttpResponseRedirect(self._revisions_url(self._document(request, object_id)))
+
     def revisions_view(self, request, object_id):
         briefing = self._document(request, object_id)
         context = self._context(

@@ -8,21 +8,25 @@ recovered.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from ..editorial import services
-from ..models import KeyMessage, Quote, Section
+from ..models import Citation, KeyMessage, Quote, Section
+from ..models.references import WORK_FIELDS
 from ..rendering import reusing
 from .forms import (
     CHANGE_FIELDS,
     CHANGE_FIELDSET,
+    CitationForm,
     KeyMessageForm,
     SectionForm,
     change_account,
+    checking_links,
     content_changed,
     with_change_note,
 )
+from .preview import preview_frame
 from .saving import ContentAdminMixin, change_summary
 
 
@@ -32,7 +36,7 @@ class DocumentPartMixin(ContentAdminMixin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with reusing():
+        with reusing(), checking_links():
             self.render_posted_form(request, object_id)
             part = self.object_to_change(request, object_id)
             document = part.briefing if part is not None else None
@@ -120,9 +124,13 @@ class SectionAdmin(DocumentPartMixin, admin.ModelAdmin):
     def theme_list(self, obj):
         return ", ".join(t.name for t in obj.themes.all())
 
-    @admin.display(description="As it will appear")
+    @admin.display(description="As readers will see it")
     def rendered(self, obj):
-        return mark_safe(f'<div class="rendered-preview">{obj.body_html}</div>')  # noqa: S308
+        # The saved text drawn with the site's own stylesheet, in a frame so the admin's styles
+        # do not change it (the live preview above does the same for a text being typed).
+        if not obj.pk:
+            return "-"
+        return preview_frame(obj.body_html, f"The section “{obj.heading}” as saved")
 
     @admin.display(description="Permanent link")
     def permanent_link(self, obj):
@@ -138,6 +146,33 @@ class KeyMessageAdmin(DocumentPartMixin, admin.ModelAdmin):
     list_display = ["__str__", "briefing", "order"]
     list_filter = ["briefing", "themes"]
     search_fields = ["text"]
+
+
+@admin.register(Citation)
+class CitationAdmin(DocumentPartMixin, admin.ModelAdmin):
+    """A citation's own page, from its row on the document's page: every field of the work as
+    this document gives it. Not listed on the admin's home page."""
+
+    form = CitationForm
+    fields = [
+        "briefing",
+        "order",
+        "local_key",
+        "reference",
+        "label",
+        "entry",
+        "listed",
+        *WORK_FIELDS,
+    ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    autocomplete_fields = ["reference"]
+    list_display = ["local_key", "label", "briefing"]
+    list_filter = ["briefing"]
+    search_fields = ["local_key", "label", "entry"]
+    list_select_related = ["briefing"]
+
+    def has_module_permission(self, request):
+        return False
 
 
 @admin.register(Quote)
