@@ -117,6 +117,9 @@ class SectionAdmin(DocumentPartMixin, admin.ModelAdmin):
         "permanent_link",
     ]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("themes")
 
