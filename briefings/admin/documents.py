@@ -95,7 +95,6 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
         "publication_date",
         "section_count",
         "next_review",
-        "updated",
     ]
     list_filter = ["status", "kind", "audiences", "sections__themes"]
     search_fields = ["title", "slug", "authors", "publisher", "intro"]
