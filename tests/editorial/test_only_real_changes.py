@@ -101,3 +101,21 @@ def test_importing_a_file_with_crlf_and_trailing_spaces_stores_normalised_text(d
     assert "(a) in exchange" in definition.body
     assert "  \n(New England definition 2017)" in definition.body  # the hard break is kept
     assert "<br" in definition.body_html
+
+
+def test_the_data_migration_normalises_rows_stored_before(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    section = Section.objects.filter(body__contains="\n").first()
+    Section.objects.filter(pk=section.pk).update(body=section.body.replace("\n", " \t\r\n"))
+    police = Briefing.objects.get(slug="police")
+    Briefing.objects.filter(pk=police.pk).update(intro=police.intro + "   \r\n")
+
+    import_module("briefings.migrations.0015_normalise_stored_texts").normalise_stored_texts(
+        apps, None
+    )
+
+    assert Section.objects.get(pk=section.pk).body == section.body
+    assert Briefing.objects.get(pk=police.pk).intro == police.intro
