@@ -8,7 +8,10 @@ recovered.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 
 from ..editorial import services
@@ -42,6 +45,18 @@ class DocumentPartMixin(ContentAdminMixin):
             document = part.briefing if part is not None else None
             with services.editing(document, request.user):
                 return super().changeform_view(request, object_id, form_url, extra_context)
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def history_view(self, request, object_id, extra_context=None):
+        # One history: the document's revisions, where this part's changes are recorded.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404("No such part of a document.")
+        return HttpResponseRedirect(
+            reverse("admin:briefings_briefing_revisions", args=[obj.briefing_id])
+        )
 
     # ---- the change form: an account of the change, as on the document's page ---------------
 

@@ -71,3 +71,12 @@ def test_a_citation_row_is_compact_and_its_work_fields_are_on_its_own_page(edito
 
     latest = selectors.document_versions(police).first()
     assert "Title as printed." in latest.revision.comment
+
+
+def test_a_sections_history_link_leads_to_its_documents_revisions(editor_client):
+    section = Briefing.objects.get(slug="police").sections.first()
+    response = editor_client.get(reverse("admin:briefings_section_history", args=[section.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "admin:briefings_briefing_revisions", args=[section.briefing_id]
+    )
