@@ -15,6 +15,7 @@ only link to what readers can see.
 from __future__ import annotations
 
 import concurrent.futures
+import difflib
 import urllib.error
 import urllib.request
 from collections import defaultdict
@@ -211,6 +212,24 @@ class LinkChecker:
             return f"the page has no “#{parts.fragment}” on it"
         return None
 
+    def hint(self, url) -> str:
+        """The closest existing addresses to a broken internal one, as "Did you mean: ...?"."""
+        path = urlsplit(url).path
+        try:
+            match = resolve(path)
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name == "section":
+            slug = match.kwargs["slug"]
+            pages = [key[1] for key in self.sections_by_page if key[0] == slug]
+            found = difflib.get_close_matches(match.kwargs["section_slug"], pages, n=3, cutoff=0.5)
+            return _closest_urls([f"/documents/{slug}/{page}/" for page in found])
+        parts = [p for p in path.split("/") if p]
+        if len(parts) >= 2 and parts[0] == "documents":
+            found = difflib.get_close_matches(parts[1], list(self.briefings), n=3, cutoff=0.5)
+            return _closest_urls([f"/documents/{slug}/" for slug in found])
+        return ""
+
     def _visible_briefing(self, slug, allow_drafts):
         briefing = self.briefings.get(slug)
         if briefing is None:
@@ -286,6 +305,10 @@ class LinkChecker:
     _page_preview_section = _page_preview_document
 
 
+def _closest_urls(urls) -> str:
+    return f" Did you mean: {', '.join(urls)}?" if urls else ""
+
+
 def _fetch(url) -> str | None:
     headers = {"User-Agent": USER_AGENT}
     for method in ("HEAD", "GET"):
@@ -308,3 +331,58 @@ def check_external(urls, workers=8) -> dict[str, str]:
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         results = dict(zip(urls, pool.map(_fetch, urls), strict=True))
     return {url: problem for url, problem in results.items() if problem}
+
+
+# ---- one text, as an editor saves or previews it -------------------------------------------------
+
+CLOSEST_KEYS = 3
+
+
+def _closest(word, candidates) -> str:
+    found = difflib.get_close_matches(word, sorted(set(candidates)), n=CLOSEST_KEYS, cutoff=0.5)
+    return f" Did you mean: {', '.join(found)}?" if found else ""
+
+
+def citation_keys(briefing, extra_keys=()) -> set[str]:
+    """The keys a text of ``briefing`` may cite: its own references' (and ``extra_keys``)."""
+    keys = set(extra_keys)
+    if briefing is not None and briefing.pk:
+        keys.update(briefing.citations.values_list("local_key", flat=True))
+    return keys
+
+
+def text_problems(rendered, briefing, *, draft, known_keys=None, checker=None) -> list[str]:
+    """What is broken in one rendered text of ``briefing``, each as a sentence for the editor
+    naming the unknown key or address with the closest existing ones; the same rules as
+    ``check_links`` (``LinkChecker``). ``known_keys``: citation keys that will exist when the
+    text is saved (rows added in the same form); ``checker``: a LinkChecker to reuse."""
+    known = citation_keys(briefing, known_keys or ())
+    problems = []
+    for key in rendered.unresolved_citations:
+        if "/" in key:
+            slug = key.split("/", 1)[0]
+            others = Citation.objects.filter(briefing__slug=slug).values_list(
+                "local_key", flat=True
+            )
+            hint = _closest(key, [f"{slug}/{other}" for other in others])
+        elif key in known:
+            continue  # a reference added in the same form
+        else:
+            hint = _closest(key, known)
+        problems.append(
+            f"The citation “{key}” matches no reference of this document (cite:{key}).{hint}"
+        )
+    internal = [
+        href
+        for href, _label in _anchors(rendered.html)
+        if urlsplit(href).scheme not in ("http", "https", "mailto")
+    ]
+    if internal:
+        checker = checker or LinkChecker()
+        base = briefing.get_absolute_url() if briefing is not None and briefing.slug else "/"
+        for href in internal:
+            url = urljoin(base, href)
+            reason = checker.internal_problem(url, draft)
+            if reason:
+                problems.append(f"The link “{href}” is broken: {reason}.{checker.hint(url)}")
+    return problems

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from .markdown import CitationResolver, Rendered, ResolvedCitation, check_length, render_markdown
+from .normalise import normalise_text
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,12 @@ class RendersMarkdown:
         if errors:
             raise ValidationError(errors)
 
+    def normalise_markdown(self) -> None:
+        """Give each Markdown text its one spelling (``briefings.normalise``) before it is
+        rendered or saved, however it arrived (a form, a file, a service)."""
+        for spec in self.markdown_fields:
+            setattr(self, spec.name, normalise_text(getattr(self, spec.name)))
+
     def _resolver_for_fields(self, resolver):
         if resolver is None and any(spec.cites for spec in self.markdown_fields):
             return self.markdown_resolver()
@@ -175,6 +182,7 @@ class RendersMarkdown:
 
     def prerender(self, resolver: CitationResolver | None = None) -> None:
         """Render every Markdown field now, outside any transaction; ``save()`` reuses it."""
+        self.normalise_markdown()
         resolver = self._resolver_for_fields(resolver)
         done, errors = {}, {}
         for spec in self.markdown_fields:
@@ -192,6 +200,7 @@ class RendersMarkdown:
 
     def render_markdown_fields(self, resolver: CitationResolver | None = None) -> dict:
         """Set each HTML field from its Markdown; return each field's ``Rendered``."""
+        self.normalise_markdown()
         resolver = self._resolver_for_fields(resolver)
         prerendered = getattr(self, "_prerendered", {})
         results = {}

@@ -4,16 +4,17 @@ the workflow's actions (publish, return to draft, mark reviewed)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count
 from django.urls import path
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from portal.ratelimit import rate_limited
 
 from ..editorial import selectors, services
 from ..models import Briefing, Citation, KeyMessage, Section, Status
-from ..models.references import WORK_FIELDS
 from ..rendering import reusing
 from .editorial import DocumentHistoryMixin
 from .forms import (
@@ -24,6 +25,8 @@ from .forms import (
     KeyMessageForm,
     SectionForm,
     change_account,
+    checking_links,
+    content_changed,
     with_change_note,
 )
 from .preview import preview_view
@@ -36,7 +39,6 @@ class SectionInline(admin.StackedInline):
     extra = 0
     ordering = ["order"]
     show_change_link = True
-    classes = ["collapse-sections"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
@@ -54,12 +56,15 @@ class KeyMessageInline(admin.TabularInline):
 
 
 class CitationInline(admin.TabularInline):
+    """One compact row a citation; the work's fields as this document gives them (authors,
+    year, title, ...) are on the citation's own page ("Change"), so the rows fit the window.
+    A new citation starts from the reference's."""
+
     model = Citation
     form = CitationForm
-    # The work's fields as this document gives them; a new citation starts from the reference's.
-    fields = ["order", "local_key", "reference", "label", "entry", "listed", *WORK_FIELDS]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["order", "local_key", "reference", "label", "entry", "listed"]
     autocomplete_fields = ["reference"]
+    show_change_link = True
     extra = 0
     ordering = ["order"]
 
@@ -89,12 +94,13 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
         "audience_list",
         "publication_date",
         "section_count",
-        "updated",
+        "next_review",
     ]
     list_filter = ["status", "kind", "audiences", "sections__themes"]
     search_fields = ["title", "slug", "authors", "publisher", "intro"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["audiences"]
+    readonly_fields = ["source_file"]  # provenance: set by the import, not by hand
     inlines = [KeyMessageInline, SectionInline, CitationInline]
     actions = ["publish_selected", "return_to_draft", "mark_reviewed_today"]
     fieldsets = [
@@ -126,7 +132,8 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Text", {"fields": ["intro", "source_note", "has_reference_list", "source_file"]}),
+        ("Text", {"fields": ["intro", "source_note", "has_reference_list"]}),
+        ("Provenance", {"fields": ["source_file"]}),
         ("Review", {"fields": ["last_reviewed", "next_review_due"]}),
     ]
 
@@ -145,6 +152,20 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
     @admin.display(description="Sections", ordering="section_total")
     def section_count(self, obj):
         return obj.section_total
+
+    @admin.display(description="Next review", ordering="next_review_due")
+    def next_review(self, obj):
+        when = date_format(obj.next_review_due, "j M Y") if obj.next_review_due else "–"
+        return format_html(
+            '{}<br><span class="review-state">{}</span>', when, selectors.review_state(obj)
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # "Due for review": this list, filtered so and sorted by the next review date.
+        order = list(self.get_list_display(request)).index("next_review") + 1
+        query = urlencode({ReviewFilter.parameter_name: "attention", "o": order})
+        extra_context = {**(extra_context or {}), "due_for_review_query": f"?{query}"}
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         # Per client address, on top of the per-editor limit inside the view.
@@ -166,27 +187,32 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
         return fieldsets
 
     def get_list_filter(self, request):
-        return [*super().get_list_filter(request), ReviewFilter]
+        return [ReviewFilter, *super().get_list_filter(request)]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "change_fieldset": CHANGE_FIELDSET}
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with reusing():
+        with reusing(), checking_links(request.POST):
             self.render_posted_form(request, object_id)
             document = self.object_to_change(request, object_id)
             with services.editing(document, request.user):
                 return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if change and not content_changed(form):
+            return  # nothing to write: the document keeps its "updated" time
         previous = form.initial.get("status") if change else None
         super().save_model(request, obj, form, change)
         services.note_first_publication(obj, request.user, previous_status=previous)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        summary = change_summary(self.construct_change_message(request, form, formsets, not change))
         account = change_account(form.cleaned_data)
+        untouched = not content_changed(form) and not any(f.has_changed() for f in formsets)
+        if change and untouched and not account.note and not account.comment:
+            return  # an untouched form is not a revision
+        summary = change_summary(self.construct_change_message(request, form, formsets, not change))
         services.record_document_edit(form.instance, request.user, account, summary)
 
     def delete_model(self, request, obj):

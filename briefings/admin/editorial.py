@@ -21,7 +21,7 @@ from reversion.models import Version
 
 from ..editorial import diff, selectors, services
 from ..models import Briefing, ChangeNote
-from .forms import ChangeNoteForm, CompareForm, change_account
+from .forms import CompareForm, RevertForm, change_account
 
 
 class DocumentHistoryMixin:
@@ -87,6 +87,10 @@ class DocumentHistoryMixin:
             args=[briefing.pk],
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        # One history for editors: the revisions page, not Django's log of admin saves as well.
+        return HttpResponseRedirect(self._revisions_url(self._document(request, object_id)))
+
     def revisions_view(self, request, object_id):
         briefing = self._document(request, object_id)
         context = self._context(
@@ -124,10 +128,17 @@ class DocumentHistoryMixin:
     def revert_view(self, request, object_id, version_id):
         briefing = self._document(request, object_id, change=True)
         version = self._version(briefing, version_id)
-        form = ChangeNoteForm(request.POST or None)
+        notes = selectors.notes_undone_by_revert(briefing, version)
+        form = RevertForm(request.POST or None, notes=notes)
         if request.method == "POST" and form.is_valid():
             try:
-                services.revert(briefing, version, request.user, change_account(form.cleaned_data))
+                services.revert(
+                    briefing,
+                    version,
+                    request.user,
+                    change_account(form.cleaned_data),
+                    notes=form.note_decisions(),
+                )
             except services.RevisionError as exc:
                 messages.error(request, str(exc))
             else:
@@ -143,6 +154,7 @@ class DocumentHistoryMixin:
             briefing,
             f"Revert “{briefing}”",
             version=version,
+            author=selectors.revision_author(version.revision),
             form=form,
             diff=diff.changes_on_revert(briefing, version),
         )

@@ -9,15 +9,28 @@ so.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from ..content.limits import MAX_SERIES_TITLES
-from ..editorial.services import ChangeAccount
-from ..models import Briefing, Citation, KeyMessage, Section, Theme
+from ..editorial.services import (
+    AMEND_NOTE,
+    KEEP_NOTE,
+    WITHDRAW_NOTE,
+    ChangeAccount,
+    NoteDecision,
+)
+from ..links import LinkChecker, text_problems
+from ..models import Briefing, Citation, KeyMessage, Section, Status, Theme
 from ..models.editorial import NOTE_MAX_LENGTH
+from ..normalise import normalise_text
 from ..rendering import RendersMarkdown
 from .widgets import MarkdownWidget
 
@@ -25,6 +38,14 @@ REVISION_COMMENT_MAX_LENGTH = 500
 # "Also available in this series": at most this many titles, as JSON of at most this length.
 ALSO_AVAILABLE_MAX_TITLES = MAX_SERIES_TITLES  # as the content format allows
 ALSO_AVAILABLE_MAX_CHARS = 12_000
+
+
+class MarkdownTextField(forms.CharField):
+    """A Markdown text as its one spelling (``briefings.normalise``): a text sent back unchanged
+    but for CRLF line ends or trailing spaces is unchanged, so it is not saved nor recorded."""
+
+    def to_python(self, value):
+        return normalise_text(super().to_python(value))
 
 
 class RendersBeforeSaving(forms.ModelForm):
@@ -36,19 +57,111 @@ class RendersBeforeSaving(forms.ModelForm):
     (``ContentAdminMixin.render_posted_form``). A text the renderer refuses is a form error.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for spec in getattr(self._meta.model, "markdown_fields", ()):
+            field = self.fields.get(spec.name)
+            if isinstance(field, forms.CharField) and not isinstance(field, MarkdownTextField):
+                # The field as the admin built it (widget, limit, label), normalising its text.
+                field.__class__ = MarkdownTextField
+
     def _post_clean(self):
         super()._post_clean()
         if self.has_changed() and not self.cleaned_data.get("DELETE"):
             self.prerender()
 
     def prerender(self):
-        """Render the valid instance's texts now, or report a text the renderer refuses."""
+        """Render the valid instance's texts now, or report a text the renderer refuses, or a
+        changed text with a broken citation or link."""
         if self.errors or not isinstance(self.instance, RendersMarkdown):
             return
         try:
             self.instance.prerender()
         except ValidationError as exc:
             self._update_errors(exc)
+            return
+        self.check_links()
+
+    def check_links(self):
+        """A form error on each changed text with a citation or internal link that leads
+        nowhere, naming it and the closest existing keys (``briefings.links``)."""
+        prerendered = getattr(self.instance, "_prerendered", {})
+        briefing = _document_of(self.instance)
+        draft = any(
+            getattr(obj, "status", None) == Status.DRAFT for obj in (briefing, self.instance)
+        )
+        context = _link_context.get() or LinkContext()
+        for spec in self.instance.markdown_fields:
+            done = prerendered.get(spec.name)
+            if done is None or spec.name not in self.changed_data:
+                continue
+            rendered = done.rendered
+            if not spec.cites:
+                rendered = dataclasses.replace(rendered, unresolved_citations=[])
+            problems = text_problems(
+                rendered,
+                briefing,
+                draft=draft,
+                known_keys=context.posted_keys,
+                checker=context.checker(),
+            )
+            for problem in problems:
+                self.add_error(spec.name, problem)
+
+
+def _document_of(instance):
+    if isinstance(instance, Briefing):
+        return instance
+    try:
+        return instance.briefing
+    except ObjectDoesNotExist:
+        return None
+
+
+class LinkContext:
+    """For one admin request: the citation keys its form adds, and one link checker."""
+
+    def __init__(self, posted_keys=()):
+        self.posted_keys = frozenset(posted_keys)
+        self._checker = None
+
+    def checker(self):
+        if self._checker is None:
+            self._checker = _LazyChecker()
+        return self._checker
+
+
+class _LazyChecker:
+    """Loads the site's pages (``LinkChecker``) only if a text has an internal link."""
+
+    def __init__(self):
+        self._real = None
+
+    def __getattr__(self, name):
+        if self._real is None:
+            self._real = LinkChecker()
+        return getattr(self._real, name)
+
+
+_link_context: ContextVar[LinkContext | None] = ContextVar("admin_link_context", default=None)
+
+
+@contextmanager
+def checking_links(post=None):
+    """Around an admin request's form validation: citations to references added by the same
+    form (its citation rows) are not broken, and the site's pages are loaded once."""
+    keys = []
+    if post is not None:
+        for name, value in post.items():
+            if name.startswith("citations-") and name.endswith("-local_key") and value:
+                prefix = name[: -len("local_key")]
+                if not post.get(f"{prefix}DELETE"):
+                    keys.append(value.strip())
+    token = _link_context.set(LinkContext(keys))
+    try:
+        yield
+    finally:
+        _link_context.reset(token)
 
 
 class ThemesField(forms.ModelMultipleChoiceField):
@@ -59,12 +172,14 @@ class ThemesField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Theme.objects.all(), required=False, widget=widget, **kwargs)
 
 
-class TitleListField(forms.JSONField):
-    """A JSON list of titles ("also available in this series"), each as long as a series title."""
+class TitleListField(forms.CharField):
+    """A list of titles ("also available in this series"), one a line, each as long as a
+    series title. A JSON list (as the field once took) is read too."""
 
+    widget = forms.Textarea
     default_error_messages = {
-        "too_long": "At most %(limit)s characters of JSON, please (this is %(length)s).",
-        "not_titles": 'A list of titles in double quotes, e.g. ["Police", "Social workers"].',
+        "too_long": "At most %(limit)s characters, please (this is %(length)s).",
+        "not_titles": "One title per line, please.",
         "too_many": "At most %(limit)s titles, please.",
         "title_too_long": "Each title may be at most %(limit)s characters: %(title)s…",
     }
@@ -74,18 +189,29 @@ class TitleListField(forms.JSONField):
         # Set after the CharField machinery, which would check the parsed list's length.
         self.max_length = ALSO_AVAILABLE_MAX_CHARS
 
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(str(title) for title in value)
+        return value
+
     def to_python(self, value):
+        if isinstance(value, list):
+            return value
         if isinstance(value, str) and len(value) > self.max_length:
             params = {"limit": f"{self.max_length:,}", "length": f"{len(value):,}"}
             raise ValidationError(self.error_messages["too_long"], "too_long", params)
-        return super().to_python(value)
+        text = (value or "").strip()
+        if text.startswith("["):
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                raise ValidationError(self.error_messages["not_titles"], "not_titles") from None
+            if not isinstance(parsed, list) or not all(isinstance(t, str) for t in parsed):
+                raise ValidationError(self.error_messages["not_titles"], "not_titles")
+            return parsed
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def validate(self, value):
-        super().validate(value)
-        if value in self.empty_values:
-            return
-        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-            raise ValidationError(self.error_messages["not_titles"], "not_titles")
         if len(value) > ALSO_AVAILABLE_MAX_TITLES:
             params = {"limit": ALSO_AVAILABLE_MAX_TITLES}
             raise ValidationError(self.error_messages["too_many"], "too_many", params)
@@ -120,13 +246,14 @@ class CitationForm(RendersBeforeSaving):
     class Meta:
         model = Citation
         fields = ["order", "local_key", "reference", "label", "entry", "listed"]
+        widgets = {"entry": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
 
 class BriefingForm(RendersBeforeSaving):
     also_available = TitleListField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Other titles in the series, as printed: a JSON list of titles.",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Other titles in the series, as printed: one title per line.",
     )
 
     class Meta:
@@ -149,7 +276,6 @@ class BriefingForm(RendersBeforeSaving):
             "intro",
             "source_note",
             "has_reference_list",
-            "source_file",
             "last_reviewed",
             "next_review_due",
         ]
@@ -217,6 +343,11 @@ def check_change_note(form, cleaned):
     return cleaned
 
 
+def content_changed(form) -> bool:
+    """Whether a change form changes its object: the editor's account of the change aside."""
+    return any(name not in CHANGE_FIELDS for name in form.changed_data)
+
+
 def change_account(cleaned) -> ChangeAccount:
     """The editor's account of the change in a valid form's data (none on an add form)."""
     note = cleaned.get("change_note", "") if cleaned.get("change_kind") == NOTEWORTHY else ""
@@ -236,6 +367,62 @@ def with_change_note(form_class):
             return check_change_note(self, super().clean())
 
     return DocumentChangeForm
+
+
+NOTE_ACTIONS = [
+    (WITHDRAW_NOTE, "Withdraw it: readers no longer see it"),
+    (AMEND_NOTE, "Amend it: readers see the text below instead"),
+    (KEEP_NOTE, "Keep it as it is"),
+]
+
+
+class RevertForm(ChangeNoteForm):
+    """The revert's account of the change, and for each public note about a change the revert
+    undoes, whether to withdraw, amend or keep it: the editor must choose."""
+
+    def __init__(self, *args, notes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes = list(notes)
+        for note in self.notes:
+            self.fields[f"note_{note.pk}"] = forms.ChoiceField(
+                label=f"What should happen to this note for readers? “{note.note}”",
+                choices=NOTE_ACTIONS,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose what happens to this note."},
+            )
+            self.fields[f"note_{note.pk}_text"] = forms.CharField(
+                label="Amended note",
+                required=False,
+                initial=note.note,
+                max_length=NOTE_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            )
+
+    def change_fields(self):
+        return [self[name] for name in CHANGE_FIELDS]
+
+    def note_rows(self):
+        return [
+            (note, self[f"note_{note.pk}"], self[f"note_{note.pk}_text"]) for note in self.notes
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for note in self.notes:
+            action, text = cleaned.get(f"note_{note.pk}"), cleaned.get(f"note_{note.pk}_text")
+            if action == AMEND_NOTE and not (text or "").strip():
+                self.add_error(f"note_{note.pk}_text", "Write the amended note, or withdraw it.")
+        return cleaned
+
+    def note_decisions(self) -> list[NoteDecision]:
+        return [
+            NoteDecision(
+                note.pk,
+                self.cleaned_data[f"note_{note.pk}"],
+                (self.cleaned_data.get(f"note_{note.pk}_text") or "").strip(),
+            )
+            for note in self.notes
+        ]
 
 
 class CompareForm(forms.Form):

@@ -8,13 +8,28 @@ recovered.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from ..editorial import services
-from ..models import KeyMessage, Quote, Section
+from ..models import Citation, KeyMessage, Quote, Section
+from ..models.references import WORK_FIELDS
 from ..rendering import reusing
-from .forms import KeyMessageForm, SectionForm
+from .forms import (
+    CHANGE_FIELDS,
+    CHANGE_FIELDSET,
+    CitationForm,
+    KeyMessageForm,
+    SectionForm,
+    change_account,
+    checking_links,
+    content_changed,
+    with_change_note,
+)
+from .preview import preview_frame
 from .saving import ContentAdminMixin, change_summary
 
 
@@ -24,17 +39,50 @@ class DocumentPartMixin(ContentAdminMixin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with reusing():
+        with reusing(), checking_links():
             self.render_posted_form(request, object_id)
             part = self.object_to_change(request, object_id)
             document = part.briefing if part is not None else None
             with services.editing(document, request.user):
                 return super().changeform_view(request, object_id, form_url, extra_context)
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def history_view(self, request, object_id, extra_context=None):
+        # One history: the document's revisions, where this part's changes are recorded.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404("No such part of a document.")
+        return HttpResponseRedirect(
+            reverse("admin:briefings_briefing_revisions", args=[obj.briefing_id])
+        )
+
+    # ---- the change form: an account of the change, as on the document's page ---------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = with_change_note(kwargs.get("form", self.form))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append((CHANGE_FIELDSET, {"fields": CHANGE_FIELDS}))
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if change and not content_changed(form):
+            return  # nothing to write: the document keeps its "updated" time
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        account = change_account(form.cleaned_data)
+        if change and not content_changed(form) and not account.note and not account.comment:
+            return  # an untouched form is not a revision
         message = self.construct_change_message(request, form, formsets, not change)
-        services.record_part_edit(form.instance, change_summary(message))
+        services.record_part_edit(form.instance, change_summary(message), request.user, account)
 
     def delete_model(self, request, obj):
         briefings = self._before_deleting([obj])
@@ -84,6 +132,9 @@ class SectionAdmin(DocumentPartMixin, admin.ModelAdmin):
         "permanent_link",
     ]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("themes")
 
@@ -91,9 +142,13 @@ class SectionAdmin(DocumentPartMixin, admin.ModelAdmin):
     def theme_list(self, obj):
         return ", ".join(t.name for t in obj.themes.all())
 
-    @admin.display(description="As it will appear")
+    @admin.display(description="As readers will see it")
     def rendered(self, obj):
-        return mark_safe(f'<div class="rendered-preview">{obj.body_html}</div>')  # noqa: S308
+        # The saved text drawn with the site's own stylesheet, in a frame so the admin's styles
+        # do not change it (the live preview above does the same for a text being typed).
+        if not obj.pk:
+            return "-"
+        return preview_frame(obj.body_html, f"The section “{obj.heading}” as saved")
 
     @admin.display(description="Permanent link")
     def permanent_link(self, obj):
@@ -109,6 +164,33 @@ class KeyMessageAdmin(DocumentPartMixin, admin.ModelAdmin):
     list_display = ["__str__", "briefing", "order"]
     list_filter = ["briefing", "themes"]
     search_fields = ["text"]
+
+
+@admin.register(Citation)
+class CitationAdmin(DocumentPartMixin, admin.ModelAdmin):
+    """A citation's own page, from its row on the document's page: every field of the work as
+    this document gives it. Not listed on the admin's home page."""
+
+    form = CitationForm
+    fields = [
+        "briefing",
+        "order",
+        "local_key",
+        "reference",
+        "label",
+        "entry",
+        "listed",
+        *WORK_FIELDS,
+    ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    autocomplete_fields = ["reference"]
+    list_display = ["local_key", "label", "briefing"]
+    list_filter = ["briefing"]
+    search_fields = ["local_key", "label", "entry"]
+    list_select_related = ["briefing"]
+
+    def has_module_permission(self, request):
+        return False
 
 
 @admin.register(Quote)

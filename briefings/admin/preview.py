@@ -13,8 +13,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.templatetags.static import static
+from django.utils.html import escape, format_html
 
+from ..links import text_problems
 from ..markdown import render_markdown
+from ..models import Briefing, Status
+from ..normalise import normalise_text
 
 # Who may ask: a user who may change some content written in Markdown.
 PREVIEW_PERMISSIONS = (
@@ -47,7 +52,8 @@ def allow_preview(user) -> bool:
 
 
 def preview_view(request):
-    """Render Markdown exactly as the site will, for the editor's preview pane."""
+    """Render Markdown exactly as the site will, for the editor's preview pane; with the
+    document it belongs to, its broken citations and links too."""
     if not any(request.user.has_perm(permission) for permission in PREVIEW_PERMISSIONS):
         return JsonResponse(
             {"error": "You may not change content, so there is no preview."}, status=403
@@ -70,10 +76,49 @@ def preview_view(request):
             },
             status=400,
         )
+    briefing = _document(request.POST.get("document", ""))
     try:
-        html = render_markdown(text).html
+        rendered = render_markdown(
+            normalise_text(text), resolver=briefing.citation_resolver() if briefing else None
+        )
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     except Exception as exc:  # noqa: BLE001 - shown to the editor, never a 500
         return JsonResponse({"error": f"No preview: {exc}"}, status=400)
-    return JsonResponse({"html": html})
+    problems = []
+    if briefing is not None:
+        draft = briefing.status == Status.DRAFT
+        problems = text_problems(rendered, briefing, draft=draft)
+    return JsonResponse({"html": mark_broken_links(rendered.html, problems), "problems": problems})
+
+
+def _document(value):
+    """The document whose references a previewed text cites, if the page names one."""
+    return Briefing.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+
+def mark_broken_links(html: str, problems: list[str]) -> str:
+    """The preview's HTML with each link a problem names marked, so it shows as broken."""
+    for problem in problems:
+        if problem.startswith("The link “"):
+            href = problem[len("The link “") :].split("”", 1)[0]
+            html = html.replace(
+                f'<a href="{escape(href)}"', f'<a class="broken-link" href="{escape(href)}"'
+            )
+    return html
+
+
+def preview_frame(html: str, title: str):
+    """A frame showing sanitised ``html`` as the site shows it: its stylesheet, not the admin's.
+    Sandboxed: nothing in it can run."""
+    sheets = "".join(
+        f'<link rel="stylesheet" href="{escape(static(name))}">'
+        for name in ("css/portal.css", "css/admin-preview-frame.css")
+    )
+    document = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">{sheets}</head>'
+        f'<body><main><div class="prose">{html}</div></main></body></html>'
+    )
+    return format_html(
+        '<iframe class="rendered-frame" sandbox title="{}" srcdoc="{}"></iframe>', title, document
+    )

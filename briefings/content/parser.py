@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..normalise import normalise_text
 from . import frontmatter
 from .data import (
     BriefingData,
@@ -254,7 +255,7 @@ class _FileParser:
             series_title=self._str(meta, "series_title"),
             source=self._str(meta, "source"),
             reference_list=reference_list,
-            source_note=self._str(meta, "source_note"),
+            source_note=normalise_text(self._str(meta, "source_note")),
             also_available=self._texts(
                 meta, "also_available", MAX_SERIES_TITLES, limits["also_available"]
             ),
@@ -373,9 +374,10 @@ class _FileParser:
                 continue
             current.append(line)
         close_item()
-        data.intro = "\n".join(intro).strip()
+        # Stored as the admin stores it, so a re-import of an unchanged file changes nothing.
+        data.intro = normalise_text("\n".join(intro))
         for sec in data.sections:
-            sec.body = "\n".join(sec.body).strip()
+            sec.body = normalise_text("\n".join(sec.body))
         self._check_counts_and_duplicates(data)
 
     def _section(self, number, level, text, attrs) -> SectionData:

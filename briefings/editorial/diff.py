@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Briefing, Reference, Role, Series, Theme
+from ..normalise import normalise_text
 from .revisions import DocumentState
 
 TOKEN_RE = re.compile(r"\S+\s*")
@@ -242,9 +243,15 @@ def _texts(old: DocumentState, new: DocumentState) -> list[Change]:
     for name, label in BRIEFING_TEXTS:
         before = getattr(old.briefing.instance, name)
         after = getattr(new.briefing.instance, name)
-        if before != after:
+        if _differs(before, after):
             changes.append(Change(label, diff=word_diff(before, after, CONTEXT_WORDS)))
     return changes
+
+
+def _differs(before: str, after: str) -> bool:
+    """Whether two texts differ as readers see them: revisions stored before texts were
+    normalised may differ only in line ends or trailing spaces."""
+    return normalise_text(before) != normalise_text(after)
 
 
 def _interleave(old_order, new_order):
@@ -347,7 +354,7 @@ def _sections(old: DocumentState, new: DocumentState, names: Names):
         )
         if themes:
             item.changes.append(themes)
-        if sa.body != sb.body:
+        if _differs(sa.body, sb.body):
             item.text = word_diff(sa.body, sb.body, CONTEXT_WORDS)
         if item.changes or item.text is not None:
             diffs.append(item)
@@ -375,7 +382,7 @@ def _key_messages(old: DocumentState, new: DocumentState, names: Names):
             continue
         ka, kb = a.instance, b.instance
         item = ItemDiff("changed", str(kb))
-        if ka.text != kb.text:
+        if _differs(ka.text, kb.text):
             item.text = word_diff(ka.text, kb.text)
         if ka.key != kb.key:
             item.changes.append(Change("Key", ka.key, kb.key))
@@ -435,7 +442,7 @@ def _citations(old: DocumentState, new: DocumentState, names: Names):
                     names.reference(cb.reference_id),
                 )
             )
-        if ca.entry != cb.entry:
+        if _differs(ca.entry, cb.entry):
             item.text = word_diff(ca.entry, cb.entry)
         if item.changes or item.text is not None:
             diffs.append(item)

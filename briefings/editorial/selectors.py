@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from ..models import Briefing, Section
+from ..models import Briefing, ChangeNote, Section
 
 # A document whose review date falls within this many days is "due".
 REVIEW_DUE_WITHIN_DAYS = 30
@@ -51,10 +51,41 @@ def ever_published(briefing) -> bool:
     )
 
 
+def revision_author(revision) -> str:
+    """Who made a revision: the editor, or for one made without an editor, where it came from."""
+    if revision.user_id:
+        return revision.user.get_username()
+    comment = revision.comment or ""
+    if comment.startswith("Imported from "):
+        return f"the import of {comment[len('Imported from ') :].rstrip('.')}"
+    if comment.startswith("Starting point"):
+        return "the content files (the starting point before the first edit in the admin)"
+    return "the system (no editor recorded)"
+
+
 def describe_revision(revision) -> str:
     when = date_format(timezone.localtime(revision.date_created), "j F Y, H:i")
-    who = revision.user.get_username() if revision.user_id else "unknown"
-    return f"{when} by {who}"
+    return f"{when} by {revision_author(revision)}"
+
+
+def notes_undone_by_revert(briefing, version):
+    """The public notes for readers written since ``version``'s revision: a revert to it undoes
+    the changes they announce, so the editor decides whether each stays, goes or is amended."""
+    # A note is written inside its revision, after the revision's time is taken: so the notes
+    # undone are those from the first revision after ``version`` on.
+    undone = (
+        document_versions(briefing)
+        .filter(revision__date_created__gt=version.revision.date_created)
+        .order_by("revision__date_created", "pk")
+        .first()
+    )
+    if undone is None:
+        return briefing.change_notes.none()
+    return briefing.change_notes.filter(
+        public=True,
+        kind=ChangeNote.Kind.UPDATE,
+        created__gte=undone.revision.date_created,
+    ).order_by("created", "pk")
 
 
 # ---- deleted documents and sections -------------------------------------------------------------
@@ -99,6 +130,8 @@ def deleted_documents() -> list[Deleted]:
 # ---- review dates -------------------------------------------------------------------------------
 
 REVIEW_STATES = {
+    "attention": "Due for review: overdue, due within "
+    f"{REVIEW_DUE_WITHIN_DAYS} days or never reviewed",
     "overdue": "Overdue",
     "due": f"Due within {REVIEW_DUE_WITHIN_DAYS} days",
     "not-due": "Not due",
@@ -115,8 +148,26 @@ def in_review_state(queryset, state: str | None, today=None):
         "due": models.Q(next_review_due__gte=today, next_review_due__lte=soon),
         "not-due": models.Q(next_review_due__gt=soon),
         "no-date": models.Q(next_review_due__isnull=True),
+        "attention": models.Q(next_review_due__lte=soon)
+        | models.Q(next_review_due__isnull=True)
+        | models.Q(last_reviewed__isnull=True),
     }
     return queryset.filter(filters[state]) if state in filters else queryset
+
+
+def review_state(briefing, today=None) -> str:
+    """A document's review in words, for the admin's list: "Overdue by 12 days", ..."""
+    today = today or timezone.localdate()
+    due = briefing.next_review_due
+    never = "" if briefing.last_reviewed else " (never reviewed)"
+    if due is None:
+        return f"No review date{never}"
+    days = (due - today).days
+    if days < 0:
+        return f"Overdue by {-days} day{'s' if days != -1 else ''}{never}"
+    if days <= REVIEW_DUE_WITHIN_DAYS:
+        return f"Due {'today' if not days else f'in {days} days'}{never}"
+    return f"Not due{never}"
 
 
 @dataclass

@@ -28,9 +28,13 @@ from .revisions import ImportRevisions, RevisionError
 REVIEW_INTERVAL_DAYS = 365
 
 __all__ = [
+    "AMEND_NOTE",
+    "KEEP_NOTE",
     "RECOVERABLE",
     "REVIEW_INTERVAL_DAYS",
+    "WITHDRAW_NOTE",
     "ChangeAccount",
+    "NoteDecision",
     "RevisionError",
     "add_change_note",
     "editing",
@@ -131,11 +135,17 @@ def record_document_edit(briefing, user, account: ChangeAccount, summary: str) -
     reversion.set_comment(comment)
 
 
-def record_part_edit(part, summary: str) -> None:
+def record_part_edit(part, summary: str, user=None, account: ChangeAccount | None = None) -> None:
     """Within ``editing``: a section or key message saved on its own page is an edit of its
-    document, recorded whole, so the document's history shows it like any other."""
+    document, recorded whole, so the document's history shows it like any other; with the
+    editor's comment (else ``summary``) and the note for readers, if any, as on the document."""
+    account = account or ChangeAccount()
     revisions.record_document(part.briefing)
-    reversion.set_comment(f"{capfirst(part._meta.verbose_name)} “{part}”: {summary}")
+    comment = f"{capfirst(part._meta.verbose_name)} “{part}”: {account.comment or summary}"
+    if account.note:
+        add_change_note(part.briefing, account.note, user)
+        comment = f"{comment} Note for readers: {account.note}"
+    reversion.set_comment(comment)
 
 
 def record_before_deleting(briefings: Iterable[Briefing], user) -> None:
@@ -223,17 +233,63 @@ def mark_reviewed(briefing, user, today: datetime.date | None = None) -> None:
 # ---- going back ---------------------------------------------------------------------------------
 
 
-def revert(briefing, version, user, account: ChangeAccount | None = None) -> Briefing:
+KEEP_NOTE, WITHDRAW_NOTE, AMEND_NOTE = "keep", "withdraw", "amend"
+
+
+@dataclass(frozen=True)
+class NoteDecision:
+    """What a revert does with a public note about a change it undoes."""
+
+    note_id: int
+    action: str  # KEEP_NOTE, WITHDRAW_NOTE or AMEND_NOTE
+    text: str = ""  # the amended note, for AMEND_NOTE
+
+
+def _apply_note_decisions(briefing, decisions: Iterable[NoteDecision]) -> list[str]:
+    """Withdraw or amend the document's notes as decided; what was done, for the history."""
+    done = []
+    notes = {note.pk: note for note in briefing.change_notes.all()}
+    for decision in decisions:
+        note = notes.get(decision.note_id)
+        if note is None or decision.action == KEEP_NOTE:
+            continue
+        if decision.action == WITHDRAW_NOTE:
+            note.public = False
+            note.save(update_fields=["public"])
+            done.append(f"withdrew the note “{note.note}”")
+        elif decision.action == AMEND_NOTE:
+            done.append(f"amended the note “{note.note}” to “{decision.text}”")
+            note.note = decision.text
+            note.save(update_fields=["note"])
+    return done
+
+
+def revert(
+    briefing,
+    version,
+    user,
+    account: ChangeAccount | None = None,
+    notes: Iterable[NoteDecision] = (),
+) -> Briefing:
     """Restore the document to ``version``, recorded as a new revision (so it can be undone).
 
+    ``notes``: what to do with each public note about a change the revert undoes
+    (``selectors.notes_undone_by_revert``); done in the revert's transaction.
     Raises RevisionError, with a message for the editor, when it cannot be restored.
     """
     account = account or ChangeAccount()
     comment = account.comment or (
         f"Reverted to the version of {selectors.describe_revision(version.revision)}."
     )
-    note = account.note
-    then = (lambda: add_change_note(briefing, note, user)) if note else None
+    decisions = list(notes)
+
+    def then():
+        done = _apply_note_decisions(briefing, decisions)
+        if account.note:
+            add_change_note(briefing, account.note, user)
+        if done:
+            reversion.set_comment(f"{comment} Notes for readers: {'; '.join(done)}.")
+
     return revisions.revert_document(briefing, version, user, comment, then=then)
 
 

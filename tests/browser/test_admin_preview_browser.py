@@ -52,8 +52,10 @@ def test_typing_shows_the_preview_and_opening_the_page_renders_nothing(live_port
     page.keyboard.press("Control+End")
     page.keyboard.type("\n\nOfficers should **always** record it.")
 
-    expect(preview.locator("strong", has_text="always")).to_be_visible()
-    expect(preview).to_contain_text("Officers should always record it.")
+    # Drawn in a frame with the site's own stylesheet.
+    frame = page.frame_locator(".markdown-preview iframe")
+    expect(frame.locator("strong", has_text="always")).to_be_visible()
+    expect(frame.locator("body")).to_contain_text("Officers should always record it.")
     assert 1 <= len(previews) <= 3  # one after the pause in typing, not one per key
     results = Axe().run(page, context=".markdown-preview", options=AXE_OPTIONS)
     assert results.response["violations"] == []

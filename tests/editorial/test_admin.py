@@ -1,3 +1,6 @@
+import html
+import re
+
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 from django.utils.html import escape
@@ -86,7 +89,13 @@ def test_the_section_change_page_shows_the_rendered_section(editor_client):
     section = Section.objects.get(briefing__slug="police", key="barriers-to-engagement")
     page = editor_client.get(reverse("admin:briefings_section_change", args=[section.pk]))
     assert page.status_code == 200
-    assert '<figure class="quote">' in page.content.decode()
+    frame = re.search(
+        r'<iframe class="rendered-frame"[^>]* srcdoc="([^"]*)"', page.content.decode()
+    )
+    assert frame is not None
+    shown = html.unescape(frame.group(1))
+    assert '<figure class="quote">' in shown
+    assert "/static/css/portal.css" in shown  # the site's own stylesheet, not the admin's
 
 
 def test_a_signed_in_member_of_the_public_cannot_reach_the_admin(client, db):
