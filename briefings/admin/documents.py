@@ -26,7 +26,9 @@ from .forms import (
     change_account,
     with_change_note,
 )
+from .imports import ImportExportMixin
 from .preview import preview_view
+from .reference_paste import ReferencePasteMixin
 from .saving import ContentAdminMixin, change_summary
 
 
@@ -80,7 +82,13 @@ def _plural(count, word):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
+class BriefingAdmin(
+    ContentAdminMixin,
+    ImportExportMixin,
+    ReferencePasteMixin,
+    DocumentHistoryMixin,
+    admin.ModelAdmin,
+):
     form = BriefingForm
     list_display = [
         "title",

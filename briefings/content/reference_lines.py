@@ -188,8 +188,15 @@ def parse_reference_lines(pasted: str, taken_keys=()) -> list[ParsedReference]:
     """Every non-empty line of ``pasted``, read; keys made distinct from each other and from
     ``taken_keys`` (the document's own) with a/b suffixes."""
     refs = [_parse_line(number, text) for number, text in _lines(pasted)]
-    readable = [ref for ref in refs if ref.ok]
-    keys = letter_suffixes([author_year_key(r.authors, r.year) for r in readable], taken_keys)
-    for ref, key in zip(readable, keys, strict=True):
-        ref.key = key
+    # A work printed twice (the sources do this) is one work: one key, not a clash.
+    works: dict[tuple[str, str, str], list[ParsedReference]] = {}
+    for ref in refs:
+        if ref.ok:
+            works.setdefault((ref.authors.lower(), ref.year, ref.title.lower()), []).append(ref)
+    keys = letter_suffixes(
+        [author_year_key(same[0].authors, same[0].year) for same in works.values()], taken_keys
+    )
+    for same, key in zip(works.values(), keys, strict=True):
+        for ref in same:
+            ref.key = key
     return refs
