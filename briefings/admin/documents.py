@@ -101,7 +101,6 @@ class BriefingAdmin(
     ]
     list_filter = ["status", "kind", "audiences", "sections__themes"]
     search_fields = ["title", "slug", "authors", "publisher", "intro"]
-    prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["audiences"]
     inlines = [KeyMessageInline, SectionInline, CitationInline]
     actions = ["publish_selected", "return_to_draft", "mark_reviewed_today"]

@@ -19,6 +19,12 @@ from ..editorial.services import ChangeAccount
 from ..models import Briefing, Citation, KeyMessage, Section, Theme
 from ..models.editorial import NOTE_MAX_LENGTH
 from ..rendering import RendersMarkdown
+from .keys import (
+    GeneratedCitationKey,
+    GeneratedMessageKey,
+    GeneratedSectionKey,
+    GeneratedSlug,
+)
 from .widgets import MarkdownWidget
 
 REVISION_COMMENT_MAX_LENGTH = 500
@@ -98,7 +104,7 @@ class TitleListField(forms.JSONField):
                 )
 
 
-class SectionForm(RendersBeforeSaving):
+class SectionForm(GeneratedSectionKey, RendersBeforeSaving):
     themes = ThemesField(Section, help_text="Start typing a theme’s name.")
 
     class Meta:
@@ -107,7 +113,7 @@ class SectionForm(RendersBeforeSaving):
         widgets = {"body": MarkdownWidget()}
 
 
-class KeyMessageForm(RendersBeforeSaving):
+class KeyMessageForm(GeneratedMessageKey, RendersBeforeSaving):
     themes = ThemesField(KeyMessage)
 
     class Meta:
@@ -116,13 +122,13 @@ class KeyMessageForm(RendersBeforeSaving):
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
 
-class CitationForm(RendersBeforeSaving):
+class CitationForm(GeneratedCitationKey, RendersBeforeSaving):
     class Meta:
         model = Citation
         fields = ["order", "local_key", "reference", "label", "entry", "listed"]
 
 
-class BriefingForm(RendersBeforeSaving):
+class BriefingForm(GeneratedSlug, RendersBeforeSaving):
     also_available = TitleListField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),

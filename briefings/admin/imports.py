@@ -24,7 +24,9 @@ from ..content.uploads import (
     MAX_UPLOAD_BYTES,
     CheckedText,
     check_upload,
+    file_name,
     import_upload,
+    normalise,
     taken_slugs,
 )
 from ..models import Briefing, Role, Theme
@@ -163,7 +165,7 @@ class ImportExportMixin:
         form = ReviewForm(request.POST)
         if not form.is_valid():
             return self._review_page(request, form)
-        name, text = form.cleaned_data["name"], form.cleaned_data["text"]
+        name, text = file_name(form.cleaned_data["name"]), normalise(form.cleaned_data["text"])
         confirmed = "_confirm" in request.POST
         if confirmed and not CheckedText.matches(form.cleaned_data["checked"], name, text):
             note = "The text changed since it was checked. Here is the check of the new text."

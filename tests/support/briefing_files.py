@@ -6,7 +6,11 @@ THEMES = ("prevention-and-early-intervention", "relationship-based-practice", "g
 
 
 def briefing_file(
-    slug="youth-workers", title="Key messages: Youth workers", status="published", sections=4
+    slug="youth-workers",
+    title="Key messages: Youth workers",
+    status="published",
+    sections=4,
+    audience="police",
 ):
     """A valid briefing: four sections, three key messages and ten references by default."""
     references = "".join(
@@ -36,7 +40,7 @@ kind: research-briefing
 publisher: Centre of expertise on child sexual abuse
 authors: A. Author
 published: 2024-05
-audiences: [police]
+audiences: [{audience}]
 status: {status}
 source: {slug}.docx
 reference_list: true
