@@ -181,3 +181,19 @@ def test_staff_without_the_editors_permissions_cannot_import_or_export(client, d
     assert (
         client.get(reverse("admin:briefings_briefing_export", args=[police.pk])).status_code == 403
     )
+
+
+def test_the_text_a_browser_sends_back_with_crlf_line_endings_is_the_text_checked(editor_client):
+    # A textarea is always submitted with CRLF line endings.
+    form = _upload(editor_client, briefing_file()).context["form"]
+    response = editor_client.post(
+        REVIEW,
+        {
+            "name": form.initial["name"],
+            "text": form.initial["text"].replace("\n", "\r\n"),
+            "checked": form.initial["checked"],
+            "_confirm": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert "\r" not in Briefing.objects.get(slug="youth-workers").sections.first().body
