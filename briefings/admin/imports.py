@@ -29,7 +29,7 @@ from ..content.uploads import (
     normalise,
     taken_slugs,
 )
-from ..models import Briefing, Role, Theme
+from ..models import Briefing, Role, Status, Theme
 
 
 def _read_upload(upload, limit: int, suffixes: tuple[str, ...]) -> bytes:
@@ -178,12 +178,12 @@ class ImportExportMixin:
             note = "Something changed meanwhile: the text no longer imports. Here is the check."
             return self._review(request, name, text, note=note)
         changes = "; ".join(report.changes()) or "no changes"
-        self.message_user(
-            request,
-            f"Imported “{briefing}” ({changes}). It is a {briefing.get_status_display().lower()}"
-            ": use “View preview” to read it as readers will, then publish it.",
-            messages.SUCCESS,
+        then = (
+            "It is a draft: use “View preview” to read it as readers will, then publish it."
+            if briefing.status == Status.DRAFT
+            else "It is still published: readers see the changes now."
         )
+        self.message_user(request, f"Imported “{briefing}” ({changes}). {then}", messages.SUCCESS)
         return HttpResponseRedirect(
             reverse(f"{self.admin_site.name}:briefings_briefing_change", args=[briefing.pk])
         )

@@ -56,6 +56,8 @@ def test_a_file_is_checked_and_nothing_is_written_until_it_is_confirmed(editor_c
 
     response = _confirm(editor_client, response)
     briefing = Briefing.objects.get(slug="youth-workers")
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "It is a draft: use “View preview”" in page
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:briefings_briefing_change", args=[briefing.pk])
     assert (briefing.sections.count(), briefing.key_messages.count()) == (4, 3)
@@ -151,7 +153,8 @@ def test_an_update_keeps_the_status_and_is_a_revision_by_the_editor(editor_clien
     assert plan.exists
     assert plan.status == Status.PUBLISHED
     assert plan.section_changes == [f"Section “{section.heading}”: text changed"]
-    _confirm(editor_client, response)
+    page = editor_client.get(_confirm(editor_client, response)["Location"]).content.decode()
+    assert "It is still published: readers see the changes now." in page
     assert Section.objects.get(pk=section.pk).body.endswith("A new paragraph.")
     assert Briefing.objects.get(pk=briefing.pk).status == Status.PUBLISHED
     revision = Revision.objects.latest("pk")
