@@ -29,7 +29,9 @@ from .forms import (
     content_changed,
     with_change_note,
 )
+from .imports import ImportExportMixin
 from .preview import preview_view
+from .reference_paste import ReferencePasteMixin
 from .saving import ContentAdminMixin, change_summary
 
 
@@ -85,7 +87,13 @@ def _plural(count, word):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
+class BriefingAdmin(
+    ContentAdminMixin,
+    ImportExportMixin,
+    ReferencePasteMixin,
+    DocumentHistoryMixin,
+    admin.ModelAdmin,
+):
     form = BriefingForm
     list_display = [
         "title",
@@ -98,7 +106,6 @@ class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "audiences", "sections__themes"]
     search_fields = ["title", "slug", "authors", "publisher", "intro"]
-    prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["audiences"]
     readonly_fields = ["source_file"]  # provenance: set by the import, not by hand
     inlines = [KeyMessageInline, SectionInline, CitationInline]

@@ -32,6 +32,12 @@ from ..models import Briefing, Citation, KeyMessage, Section, Status, Theme
 from ..models.editorial import NOTE_MAX_LENGTH
 from ..normalise import normalise_text
 from ..rendering import RendersMarkdown
+from .keys import (
+    GeneratedCitationKey,
+    GeneratedMessageKey,
+    GeneratedSectionKey,
+    GeneratedSlug,
+)
 from .widgets import MarkdownWidget
 
 REVISION_COMMENT_MAX_LENGTH = 500
@@ -224,7 +230,7 @@ class TitleListField(forms.CharField):
                 )
 
 
-class SectionForm(RendersBeforeSaving):
+class SectionForm(GeneratedSectionKey, RendersBeforeSaving):
     themes = ThemesField(Section, help_text="Start typing a theme’s name.")
 
     class Meta:
@@ -233,7 +239,7 @@ class SectionForm(RendersBeforeSaving):
         widgets = {"body": MarkdownWidget()}
 
 
-class KeyMessageForm(RendersBeforeSaving):
+class KeyMessageForm(GeneratedMessageKey, RendersBeforeSaving):
     themes = ThemesField(KeyMessage)
 
     class Meta:
@@ -242,14 +248,14 @@ class KeyMessageForm(RendersBeforeSaving):
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
 
-class CitationForm(RendersBeforeSaving):
+class CitationForm(GeneratedCitationKey, RendersBeforeSaving):
     class Meta:
         model = Citation
         fields = ["order", "local_key", "reference", "label", "entry", "listed"]
         widgets = {"entry": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
 
-class BriefingForm(RendersBeforeSaving):
+class BriefingForm(GeneratedSlug, RendersBeforeSaving):
     also_available = TitleListField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),

@@ -40,7 +40,8 @@ class Report:
 
     @property
     def changed(self):
-        return bool(self.created or self.updated or self.deleted)
+        # A counter may hold kinds counted zero times: those are no change.
+        return any(any(c.values()) for c in (self.created, self.updated, self.deleted))
 
     def changes(self) -> list[str]:
         """One line per kind of change: 'created 5 documents'."""
