@@ -28,7 +28,10 @@ def test_related_sections_come_from_other_documents_most_shared_themes_first(cli
     assert {t.id for t in related[0].themes.all()} & own
     page = response.content.decode()
     related_html = page.split('id="related-heading"')[1]
-    assert "for Social workers" in related_html or "for Multi-agency coordinators" in related_html
+    # Each related section names its document and who that document is for.
+    for item in related:
+        audiences = ", ".join(r.name for r in item.briefing.audiences.all())
+        assert f"{item.briefing.title} · for {audiences}</p>" in related_html, item.heading
 
 
 def test_a_draft_section_is_not_found_and_not_related(client, db):
