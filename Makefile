@@ -75,6 +75,7 @@ cluster-test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 ## make serve: the production configuration under gunicorn on $(HOST):$(PORT), for a TLS proxy in
 ## front (README: Running in production). Needs DJANGO_SECRET_KEY, else uses var/secret_key.

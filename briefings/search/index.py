@@ -103,6 +103,9 @@ def html_text(html: str) -> tuple[str, list[tuple[str, str]]]:
     return plain("".join(parser.parts)), [q for q in quotes if q[0]]
 
 
+TEXT_FIELDS = ("title", "anchor", "heading", "summary", "body", "extra")
+
+
 @dataclass
 class Doc:
     """One index row as it should be."""
@@ -120,6 +123,13 @@ class Doc:
     body: str = ""
     extra: str = ""
     facets: str = ""
+
+    def __post_init__(self):
+        # Every text reaches the index through clean_text, whoever built the row: it removes the
+        # private-use mark that begins a filter word, so no text an editor writes (a theme name,
+        # a heading) can pass for a role, theme, document or kind filter.
+        for name in TEXT_FIELDS:
+            setattr(self, name, clean_text(getattr(self, name)))
 
     @property
     def identity(self):
