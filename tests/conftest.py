@@ -210,3 +210,13 @@ def redis_cache(settings, redis_url):
     yield client
     client.config_set("maxmemory", maxmemory)
     client.flushdb()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Name the random order's seed at the end of every run, even under -q (which hides
+    pytest-randomly's own header line), so that an order-dependent failure can be replayed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.hasplugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(
+            f"Tests ran in random order (pytest-randomly): replay with --randomly-seed={seed}"
+        )

@@ -56,6 +56,8 @@ def test_a_reader_over_the_search_limit_is_told_when_to_try_again(
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.textContent") == "Browse all documents":
                 break
+        else:
+            raise AssertionError("Tab never reached the link to the documents")
         with page.expect_navigation() as navigation:
             page.keyboard.press("Enter")
         assert navigation.value.status == 200

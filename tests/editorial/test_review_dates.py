@@ -1,14 +1,27 @@
 """Review dates: the admin can filter documents due or overdue, and review_report lists them."""
 
 import datetime
+import functools
 from io import StringIO
 
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from briefings.models import Briefing
 from tests.support.admin_forms import briefing_form, save_briefing
+
+
+def frozen_now(test):
+    """The clock stopped at the moment the test starts: "today" cannot change half-way through
+    (a run across midnight), and the dates the code computes are the ones the test computed."""
+
+    def run(*args, **kwargs):
+        with time_machine.travel(timezone.now(), tick=False):
+            return test(*args, **kwargs)
+
+    return functools.wraps(test)(run)
 
 
 def _set_review(briefing, due, reviewed=None):
@@ -23,6 +36,7 @@ def _report(*args):
     return out.getvalue()
 
 
+@frozen_now
 def test_the_review_report_lists_an_overdue_document(db):
     today = timezone.localdate()
     police = Briefing.objects.get(slug="police")
@@ -49,6 +63,7 @@ def test_the_review_report_says_so_when_nothing_is_due(db):
     assert "No document is overdue or due in the next 7 days." in report
 
 
+@frozen_now
 def test_the_document_list_filters_by_review_status(editor_client):
     today = timezone.localdate()
     _set_review(Briefing.objects.get(slug="police"), today - datetime.timedelta(days=1))
@@ -76,6 +91,7 @@ def test_the_public_page_shows_when_the_document_was_last_reviewed(editor_client
     assert reviewed in page
 
 
+@frozen_now
 def test_marking_documents_reviewed_sets_both_dates(editor_client):
     briefing = Briefing.objects.get(slug="police")
     editor_client.post(

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from briefings.models import Reference
@@ -28,7 +30,17 @@ def test_references_sort_by_author_and_by_how_often_cited(client, db):
 
 
 def test_a_bad_sort_falls_back_to_author(client, db):
-    assert client.get("/references/?sort=%00drop").status_code == 200
+    def order(url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return re.findall(r'id="ref-([^"]+)"', response.content.decode())
+
+    # The first request renders (nothing is cached yet), so its context gives the author order.
+    by_author = [r.key for r in client.get("/references/").context["references"]]
+    assert order("/references/") == by_author
+    assert by_author != order("/references/?sort=cited")  # else either fallback would pass
+    for bad in ("%00drop", "authors", "cited%20", "-cited"):
+        assert order(f"/references/?sort={bad}") == by_author, bad
 
 
 @pytest.mark.parametrize("path", ["/references/", "/references/?sort=cited"])

@@ -30,7 +30,10 @@ def test_related_sections_come_from_other_documents_most_shared_themes_first(cli
     assert {t.id for t in related[0].themes.all()} & own
     page = response.content.decode()
     related_html = page.split('id="related-heading"')[1]
-    assert "for social workers" in related_html or "for multi-agency coordinators" in related_html
+    # Each related section names its document and who that document is for.
+    for item in related:
+        audiences = ", ".join(r.name.lower() for r in item.briefing.audiences.all())
+        assert f"{item.briefing.short_name} · for {audiences}</p>" in related_html, item.heading
 
 
 def test_a_draft_section_is_not_found_and_not_related(client, db):

@@ -1,9 +1,9 @@
 """The public page cache (portal/caching.py): hits, invalidation by edits, conditional GET."""
 
-import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
@@ -157,10 +157,13 @@ def test_an_etag_answers_a_conditional_get_with_304_until_the_page_changes(clien
 
 
 def test_if_modified_since_answers_304_and_a_later_edit_moves_last_modified(client):
-    first = client.get(DOCUMENT)
-    assert client.get(DOCUMENT, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
-    time.sleep(1.01)  # HTTP dates have one-second resolution
-    Section.objects.get(briefing__slug="police", slug="investigating-cse").save()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        first = client.get(DOCUMENT)
+        assert (
+            client.get(DOCUMENT, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+        )
+        clock.shift(timedelta(seconds=2))  # HTTP dates have one-second resolution
+        Section.objects.get(briefing__slug="police", slug="investigating-cse").save()
     again = client.get(DOCUMENT, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 200
     assert again["Last-Modified"] != first["Last-Modified"]
@@ -227,18 +230,22 @@ def test_the_key_covers_host_and_query_string(rf):
 def test_a_scheduled_publication_is_recorded_and_renews_the_version_when_due(
     client, django_capture_on_commit_callbacks
 ):
+    # A frozen clock: however slow the machine, the first page is read before the publication
+    # time and the second after it.
     briefing = Briefing.objects.get(slug="police")
-    briefing.publish_from = timezone.now() + timedelta(seconds=1)
-    with django_capture_on_commit_callbacks(execute=True):
-        briefing.save()
-    version = caching.current_version()
-    assert version.next_change == pytest.approx(briefing.publish_from.timestamp())
-    assert briefing.title.encode() not in client.get("/documents/").content
-    time.sleep(max(0.0, version.next_change - time.time()) + 0.05)
-    response = client.get("/documents/")
-    assert response["X-Page-Cache"] == "miss"
-    assert briefing.title.encode() in response.content
-    assert caching.current_version().next_change is None
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        briefing.publish_from = timezone.now() + timedelta(hours=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            briefing.save()
+        version = caching.current_version()
+        assert version.next_change == pytest.approx(briefing.publish_from.timestamp())
+        clock.shift(timedelta(hours=1) - timedelta(seconds=1))
+        assert briefing.title.encode() not in client.get("/documents/").content
+        clock.shift(timedelta(seconds=2))
+        response = client.get("/documents/")
+        assert response["X-Page-Cache"] == "miss"
+        assert briefing.title.encode() in response.content
+        assert caching.current_version().next_change is None
 
 
 def test_a_missing_or_damaged_version_file_starts_a_new_version(version_file):
