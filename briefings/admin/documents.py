@@ -26,6 +26,7 @@ from .forms import (
     change_account,
     with_change_note,
 )
+from .locks import DocumentEditingMixin
 from .preview import preview_view
 from .saving import ContentAdminMixin, change_summary
 
@@ -80,7 +81,9 @@ def _plural(count, word):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin):
+class BriefingAdmin(
+    DocumentEditingMixin, ContentAdminMixin, DocumentHistoryMixin, admin.ModelAdmin
+):
     form = BriefingForm
     list_display = [
         "title",

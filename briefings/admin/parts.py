@@ -14,11 +14,12 @@ from django.utils.safestring import mark_safe
 from ..editorial import services
 from ..models import KeyMessage, Quote, Section
 from ..rendering import reusing
+from .conflicts import EditCheckMixin
 from .forms import KeyMessageForm, SectionForm
 from .saving import ContentAdminMixin, change_summary
 
 
-class DocumentPartMixin(ContentAdminMixin):
+class DocumentPartMixin(EditCheckMixin, ContentAdminMixin):
     """For the section and key message admins: a save records a revision of the whole document."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -1,0 +1,40 @@
+// Keeps this editor's "has the document open" marker fresh while the admin page is open, and
+// shows who else has it open. The page says so without this script too (as of its loading).
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-presence-url]");
+  var tokenInput = document.querySelector("input[name=csrfmiddlewaretoken]");
+  if (!box || !tokenInput) {
+    return;
+  }
+  var url = box.getAttribute("data-presence-url");
+  var every = Number(box.getAttribute("data-presence-refresh")) * 1000 || 30000;
+
+  function body(leaving) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", tokenInput.value);
+    if (leaving) {
+      data.append("leave", "1");
+    }
+    return data;
+  }
+
+  function ping() {
+    fetch(url, { method: "POST", body: body(false), credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && data.summary && box.textContent !== data.summary) {
+          box.textContent = data.summary;
+          box.classList.toggle("presence-others", data.others.length > 0);
+        }
+      })
+      .catch(function () { /* offline for a moment: the next ping tries again */ });
+  }
+
+  window.setInterval(ping, every);
+  window.addEventListener("pagehide", function () {
+    if (navigator.sendBeacon) {
+      navigator.sendBeacon(url, body(true));
+    }
+  });
+}());
