@@ -176,6 +176,8 @@ def _form_conflicts(form, label: str | None) -> list[FieldConflict]:
         mine = {key: form.data.getlist(key) for key in keys}
         theirs = posted_values(bound, bound.initial)
         text = _is_text(bound)
+        if text and _same_text(mine[keys[0]], theirs[keys[0]]):
+            continue
         item = FieldConflict(
             label=f"{label}: {field_label}" if label else str(field_label),
             name=bound.html_name,
@@ -191,6 +193,16 @@ def _form_conflicts(form, label: str | None) -> list[FieldConflict]:
             item.theirs_shown, item.mine_shown = _shown(bound, theirs), _shown(bound, mine)
         found.append(item)
     return found
+
+
+def _same_text(mine: list[str], theirs: list[str]) -> bool:
+    """A browser posts a textarea's lines ending CRLF, and the field strips its ends: not a
+    difference an editor made."""
+
+    def plain(values):
+        return [v.replace("\r\n", "\n").strip() for v in values]
+
+    return plain(mine) == plain(theirs)
 
 
 def _inline_label(form) -> str:

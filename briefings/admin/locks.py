@@ -111,9 +111,6 @@ class DocumentEditingMixin(EditCheckMixin):
     def presence_view(self, request, object_id):
         obj = self._editable(request, object_id)
         key = conflicts.document_key(obj.pk)
-        if "leave" in request.POST:
-            presence.mark_gone(key, request.user)
-            return JsonResponse({"gone": True})
         presence.mark_present(key, request.user)
         others = presence.others_present(key, request.user)
         return JsonResponse(

@@ -51,11 +51,6 @@ def mark_present(key: str, user, now=None) -> None:
         EditorPresence.objects.filter(key=key, user=user).update(seen_at=now)
 
 
-def mark_gone(key: str, user) -> None:
-    """``user`` closed ``key``'s page."""
-    EditorPresence.objects.filter(key=key, user=user).delete()
-
-
 def others_present(key: str, user, now=None) -> list[EditorPresence]:
     """The other editors with ``key``'s page open, longest there first."""
     now = now or timezone.now()

@@ -10,17 +10,14 @@
   var url = box.getAttribute("data-presence-url");
   var every = Number(box.getAttribute("data-presence-refresh")) * 1000 || 30000;
 
-  function body(leaving) {
+  function body() {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", tokenInput.value);
-    if (leaving) {
-      data.append("leave", "1");
-    }
     return data;
   }
 
   function ping() {
-    fetch(url, { method: "POST", body: body(false), credentials: "same-origin" })
+    fetch(url, { method: "POST", body: body(), credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (data && data.summary && box.textContent !== data.summary) {
@@ -32,9 +29,4 @@
   }
 
   window.setInterval(ping, every);
-  window.addEventListener("pagehide", function () {
-    if (navigator.sendBeacon) {
-      navigator.sendBeacon(url, body(true));
-    }
-  });
 }());
