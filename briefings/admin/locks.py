@@ -158,9 +158,8 @@ class DocumentEditingMixin(EditCheckMixin):
         lock = getattr(obj, "edit_lock", None)  # None when the document has no lock row
         if lock is None or not lock.is_active(timezone.now()):
             return "-"
-        return format_html(
-            "Locked by {} until {}: {}", editor_name(lock.locked_by), when(lock.until), lock.reason
-        )
+        until = date_format(timezone.localtime(lock.until), "H:i, j M")
+        return format_html("Locked by {} until {}", editor_name(lock.locked_by), until)
 
     # ---- a revert carries its version too ------------------------------------------------------
 
