@@ -15,4 +15,7 @@ class BriefingsConfig(AppConfig):
         declare_content(*PAGE_CONTENT)
 
         register_models()
+        from .editorial import conflicts
+
+        conflicts.connect()  # every content write moves its version on (issue 22)
         from .search import checks, signals  # noqa: F401  (search index receivers and check)

@@ -30,6 +30,7 @@ from .forms import (
     with_change_note,
 )
 from .imports import ImportExportMixin
+from .locks import DocumentEditingMixin
 from .preview import preview_view
 from .reference_paste import ReferencePasteMixin
 from .saving import ContentAdminMixin, change_summary
@@ -88,6 +89,7 @@ def _plural(count, word):
 
 @admin.register(Briefing)
 class BriefingAdmin(
+    DocumentEditingMixin,
     ContentAdminMixin,
     ImportExportMixin,
     ReferencePasteMixin,

@@ -21,6 +21,7 @@ from reversion.models import Version
 
 from ..editorial import diff, selectors, services
 from ..models import Briefing, ChangeNote
+from .conflicts import EditCheckMixin
 from .forms import CompareForm, RevertForm, change_account
 
 
@@ -201,7 +202,7 @@ class DocumentHistoryMixin:
 
 
 @admin.register(ChangeNote)
-class ChangeNoteAdmin(admin.ModelAdmin):
+class ChangeNoteAdmin(EditCheckMixin, admin.ModelAdmin):
     """Notes are written on the document's change form; here they can be corrected or withdrawn."""
 
     list_display = ["briefing", "created", "kind", "note", "public", "author"]

@@ -18,6 +18,7 @@ from ..editorial import services
 from ..models import Citation, KeyMessage, Quote, Section
 from ..models.references import WORK_FIELDS
 from ..rendering import reusing
+from .conflicts import EditCheckMixin
 from .forms import (
     CHANGE_FIELDS,
     CHANGE_FIELDSET,
@@ -33,7 +34,7 @@ from .preview import preview_frame
 from .saving import ContentAdminMixin, change_summary
 
 
-class DocumentPartMixin(ContentAdminMixin):
+class DocumentPartMixin(EditCheckMixin, ContentAdminMixin):
     """For the section and key message admins: a save records a revision of the whole document."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

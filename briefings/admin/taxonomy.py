@@ -7,10 +7,11 @@ from django.db.models import Count
 
 from ..models import GlossaryTerm, Reference, Role, Series, Theme
 from ..models.references import WORK_FIELDS
+from .conflicts import EditCheckMixin
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(EditCheckMixin, admin.ModelAdmin):
     ordering = ["name"]
     list_display = ["name", "slug", "description", "section_count"]
     search_fields = ["name", "description"]
@@ -25,7 +26,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(EditCheckMixin, admin.ModelAdmin):
     list_display = ["authors", "year", "title", "citation_count"]
     search_fields = ["authors", "title", "year", "publisher", "journal"]
 
@@ -51,7 +52,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(EditCheckMixin, admin.ModelAdmin):
     list_display = ["term", "expansion", "note"]
     search_fields = ["term", "expansion"]
 

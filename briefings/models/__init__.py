@@ -4,6 +4,7 @@
 - taxonomy: what documents share: roles, themes, series
 - references: the works documents cite (``Reference``), each document's ``Citation``, glossary
 - editorial: change notes readers are shown
+- editing: content versions, who saved, who has a document open, document locks (editors only)
 - search: the search index rows
 """
 
@@ -19,6 +20,7 @@ from .documents import (
     ThemedKeyMessage,
     ThemedSection,
 )
+from .editing import DocumentLock, EditorPresence, EditRecord, EditVersion
 from .editorial import ChangeNote, ChangeNoteQuerySet
 from .references import Citation, GlossaryTerm, Reference, earliest_published
 from .search import SearchEntry
@@ -55,6 +57,10 @@ __all__ = [
     "ChangeNote",
     "ChangeNoteQuerySet",
     "Citation",
+    "DocumentLock",
+    "EditRecord",
+    "EditVersion",
+    "EditorPresence",
     "GlossaryTerm",
     "KeyMessage",
     "KeyMessageQuerySet",
