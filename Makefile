@@ -75,6 +75,7 @@ cluster-test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 ## make serve: the production configuration under gunicorn on $(HOST):$(PORT), for a TLS proxy in
 ## front (README: Running in production). Needs DJANGO_SECRET_KEY, else uses var/secret_key.
@@ -107,14 +108,13 @@ abuse-test: install-dev var
 ## Markdown rendering of the worst known texts
 bench: install-dev bench-search bench-http bench-markdown
 
-# Search latency at corpus scales 1 and 100 (manage.py generate_corpus) on a throw-away SQLite
-# database under var/, never the development one; writes docs/benchmarks.md.
-BENCH_SEARCH_DB := var/bench-search/search.sqlite3
+# Search latency at corpus scales 1 and 100 (manage.py generate_corpus) on a throw-away database,
+# never the development one; writes docs/benchmarks.md. SQLite under var/ by default; for
+# PostgreSQL, BENCH_DATABASE_URL=postgres://user:pass@host:port/name (a name containing "bench",
+# which the command drops and creates again: the user needs CREATEDB).
+BENCH_DATABASE_URL ?= sqlite:///var/bench-search/search.sqlite3
 bench-search: install-dev var
-	rm -rf var/bench-search && mkdir -p var/bench-search
-	DATABASE_URL=sqlite:///$(BENCH_SEARCH_DB) $(BIN)/python manage.py migrate --noinput -v 0
-	DATABASE_URL=sqlite:///$(BENCH_SEARCH_DB) $(BIN)/python manage.py import_briefings -v 0
-	DATABASE_URL=sqlite:///$(BENCH_SEARCH_DB) $(BIN)/python manage.py bench_search \
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_search --recreate \
 		--scales 1,100 --write docs/benchmarks.md
 
 bench-http: install-dev var

@@ -19,8 +19,6 @@ import ipaddress
 
 from django.conf import settings
 
-_CACHED = "_portal_client_address"
-
 
 def _parse(entry: str) -> str | None:
     """An address as a proxy writes it ("192.0.2.1", "2001:db8::1", "[2001:db8::1]:443",
@@ -46,9 +44,8 @@ def forwarded_for(request) -> list[str]:
 
 def client_address(request) -> str | None:
     """The reader's address: see the module docstring."""
-    cached = getattr(request, _CACHED, None)
-    if cached is not None:
-        return cached
+    # Worked out again on each call rather than kept on the request (no state travels on the
+    # request object): it is a few string operations.
     address = None
     proxies = settings.CLIENT_PROXY_COUNT
     if proxies:
@@ -57,6 +54,4 @@ def client_address(request) -> str | None:
             address = _parse(entries[-proxies])
     if address is None:
         address = _parse(request.META.get("REMOTE_ADDR", "")) or request.META.get("REMOTE_ADDR")
-    if address is not None:
-        setattr(request, _CACHED, address)
     return address

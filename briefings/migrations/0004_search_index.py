@@ -17,13 +17,13 @@ def fill_index(apps, schema_editor):
 
 
 def install_full_text(apps, schema_editor):
-    from briefings.search.backends import backend_for
+    from briefings.search.engines import backend_for
 
     backend_for(schema_editor.connection.alias).install(schema_editor)
 
 
 def remove_full_text(apps, schema_editor):
-    from briefings.search.backends import backend_for
+    from briefings.search.engines import backend_for
 
     backend_for(schema_editor.connection.alias).uninstall(schema_editor)
 

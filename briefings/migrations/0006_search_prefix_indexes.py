@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 def reinstall_full_text(apps, schema_editor):
-    from briefings.search.backends import backend_for
+    from briefings.search.engines import backend_for
 
     backend_for(schema_editor.connection.alias).reinstall(schema_editor)
 

@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 def index_facet_words(apps, schema_editor):
     from briefings.search import index
-    from briefings.search.backends import backend_for
+    from briefings.search.engines import backend_for
 
     alias = schema_editor.connection.alias
     backend_for(alias).reinstall(schema_editor)

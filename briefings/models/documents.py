@@ -133,6 +133,10 @@ class BriefingQuerySet(models.QuerySet):
 
 
 class Briefing(RendersMarkdown, models.Model):
+    """A document of the series: a research briefing or the factsheet. Readers and editors say
+    "document" (docs/architecture.md, Words); the class keeps its first name because its tables,
+    migrations and stored revisions carry it."""
+
     class Kind(models.TextChoices):
         RESEARCH_BRIEFING = "research-briefing", "Research briefing"
         FACTSHEET = "factsheet", "Factsheet"
@@ -192,6 +196,7 @@ class Briefing(RendersMarkdown, models.Model):
 
     class Meta:
         ordering = ["title"]
+        verbose_name = "document"
 
     def __str__(self):
         return self.title

@@ -154,12 +154,13 @@ class GlossaryTermQuerySet(models.QuerySet):
     def public(self, now=None):
         """Terms readers may see: defined by a published document, or by no document at all (a
         term an editor added in the admin). A term only a draft defines stays hidden."""
-        from .documents import Briefing
-
+        # The defining model is reached through the relation, not imported: documents.py
+        # imports this module, so an import back would make the two a cycle.
+        briefings = self.model.defined_in.field.model
         definitions = self.model.defined_in.through.objects.filter(glossaryterm=OuterRef("pk"))
         return self.filter(
             ~Exists(definitions)
-            | Exists(definitions.filter(briefing__in=Briefing.objects.published(now)))
+            | Exists(definitions.filter(briefing__in=briefings.objects.published(now)))
         )
 
     def derive_from_documents(self) -> int:

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connections
 
 from briefings.models import SearchEntry
 
-from .backends import backend_for
+from .engines import backend_for
 
 
 @register(Tags.database)

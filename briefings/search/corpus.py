@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -79,55 +80,62 @@ def generate(scale: int, seed: int = 2017) -> int:
     if not wanted:
         return 0
 
-    sections = defaultdict(list)
-    for s in Section.objects.filter(briefing__in=originals).order_by("order"):
-        sections[s.briefing_id].append(s)
-    messages = defaultdict(list)
-    for m in KeyMessage.objects.filter(briefing__in=originals).order_by("order"):
-        messages[m.briefing_id].append(m)
-    citations = defaultdict(list)
-    for c in Citation.objects.filter(briefing__in=originals).order_by("order"):
-        citations[c.briefing_id].append(c)
-    quotes = defaultdict(list)
-    for q in Quote.objects.filter(section__briefing__in=originals).order_by("order"):
-        quotes[q.section_id].append(q)
-    section_themes = defaultdict(list)
-    for sid, tag in ThemedSection.objects.filter(
-        content_object__briefing__in=originals
-    ).values_list("content_object_id", "tag_id"):
-        section_themes[sid].append(tag)
-    message_themes = defaultdict(list)
-    for mid, tag in ThemedKeyMessage.objects.filter(
-        content_object__briefing__in=originals
-    ).values_list("content_object_id", "tag_id"):
-        message_themes[mid].append(tag)
-    cited = defaultdict(list)
-    through = Section.cited_references.through
-    for sid, rid in through.objects.filter(section__briefing__in=originals).values_list(
-        "section_id", "reference_id"
-    ):
-        cited[sid].append(rid)
-
+    source = _originals(originals)
     with transaction.atomic():
         for start in range(0, len(wanted), 50):
-            _write_copies(
-                wanted[start : start + 50],
-                sections,
-                messages,
-                citations,
-                quotes,
-                section_themes,
-                message_themes,
-                cited,
-                seed,
-            )
+            _write_copies(wanted[start : start + 50], source, seed)
         index.rebuild()
     return len(wanted)
 
 
-def _write_copies(
-    wanted, sections, messages, citations, quotes, section_themes, message_themes, cited, seed
-):
+@dataclass
+class Originals:
+    """What a copy is made from, by the real row it belongs to."""
+
+    sections: dict = field(default_factory=lambda: defaultdict(list))
+    messages: dict = field(default_factory=lambda: defaultdict(list))
+    citations: dict = field(default_factory=lambda: defaultdict(list))
+    quotes: dict = field(default_factory=lambda: defaultdict(list))
+    section_themes: dict = field(default_factory=lambda: defaultdict(list))
+    message_themes: dict = field(default_factory=lambda: defaultdict(list))
+    cited: dict = field(default_factory=lambda: defaultdict(list))
+
+
+def _originals(originals) -> Originals:
+    found = Originals()
+    for s in Section.objects.filter(briefing__in=originals).order_by("order"):
+        found.sections[s.briefing_id].append(s)
+    for m in KeyMessage.objects.filter(briefing__in=originals).order_by("order"):
+        found.messages[m.briefing_id].append(m)
+    for c in Citation.objects.filter(briefing__in=originals).order_by("order"):
+        found.citations[c.briefing_id].append(c)
+    for q in Quote.objects.filter(section__briefing__in=originals).order_by("order"):
+        found.quotes[q.section_id].append(q)
+    for sid, tag in ThemedSection.objects.filter(
+        content_object__briefing__in=originals
+    ).values_list("content_object_id", "tag_id"):
+        found.section_themes[sid].append(tag)
+    for mid, tag in ThemedKeyMessage.objects.filter(
+        content_object__briefing__in=originals
+    ).values_list("content_object_id", "tag_id"):
+        found.message_themes[mid].append(tag)
+    through = Section.cited_references.through
+    for sid, rid in through.objects.filter(section__briefing__in=originals).values_list(
+        "section_id", "reference_id"
+    ):
+        found.cited[sid].append(rid)
+    return found
+
+
+def _write_copies(wanted, source: Originals, seed):
+    copies = _copy_briefings(wanted)
+    donors_of = _copy_sections(copies, wanted, source, seed)
+    _copy_section_parts(donors_of, source)
+    _copy_key_messages(copies, wanted, source, seed)
+    _copy_citations(copies, wanted, source)
+
+
+def _copy_briefings(wanted):
     copies = []
     for number, original in wanted:
         copies.append(
@@ -154,53 +162,61 @@ def _write_copies(
         ],
         batch_size=BATCH,
     )
+    return copies
 
-    new_sections, donors_of, top_level_of = [], [], {}
+
+def _copy_sections(copies, wanted, source: Originals, seed):
+    """Each copy's sections, top level first (sub-sections point at them): the heading, themes
+    and place of the original, the body of another section of the same document."""
+    donors_of, top_level_of = [], {}
     for level in ("top", "sub"):
         batch = []
         for copy, (number, original) in zip(copies, wanted, strict=True):
             rng = random.Random(f"{seed}-{number}-{original.slug}-sections")  # noqa: S311
-            originals = sections[original.pk]
+            originals = source.sections[original.pk]
             donors = _shuffled(originals, rng)
-            for source, donor in zip(originals, donors, strict=True):
-                if (source.parent_id is None) != (level == "top"):
+            for section, donor in zip(originals, donors, strict=True):
+                if (section.parent_id is None) != (level == "top"):
                     continue
                 batch.append(
                     (
-                        source,
+                        section,
                         donor,
                         Section(
                             briefing_id=copy.pk,
-                            parent_id=top_level_of.get((copy.pk, source.parent_id)),
-                            key=source.key,
-                            heading=source.heading,
-                            slug=source.slug,
-                            order=source.order,
-                            status=source.status,
+                            parent_id=top_level_of.get((copy.pk, section.parent_id)),
+                            key=section.key,
+                            heading=section.heading,
+                            slug=section.slug,
+                            order=section.order,
+                            status=section.status,
                             body=donor.body,
                             body_html=donor.body_html,
                         ),
                     )
                 )
         Section.objects.bulk_create([row for _, _, row in batch], batch_size=BATCH)
-        for source, donor, row in batch:
-            top_level_of[(row.briefing_id, source.pk)] = row.pk
-            new_sections.append(row)
-            donors_of.append((source, donor, row))
+        for section, donor, row in batch:
+            top_level_of[(row.briefing_id, section.pk)] = row.pk
+            donors_of.append((section, donor, row))
+    return donors_of
 
+
+def _copy_section_parts(donors_of, source: Originals):
+    """The quotes and citations that come with each body, the themes that come with each place."""
     Quote.objects.bulk_create(
         [
             Quote(section_id=row.pk, order=q.order, text=q.text, attribution=q.attribution)
             for _, donor, row in donors_of
-            for q in quotes[donor.pk]
+            for q in source.quotes[donor.pk]
         ],
         batch_size=BATCH,
     )
     ThemedSection.objects.bulk_create(
         [
             ThemedSection(content_object_id=row.pk, tag_id=tag)
-            for source, _, row in donors_of
-            for tag in section_themes[source.pk]
+            for section, _, row in donors_of
+            for tag in source.section_themes[section.pk]
         ],
         batch_size=BATCH,
     )
@@ -209,23 +225,25 @@ def _write_copies(
         [
             cited_through(section_id=row.pk, reference_id=ref)
             for _, donor, row in donors_of
-            for ref in cited[donor.pk]
+            for ref in source.cited[donor.pk]
         ],
         batch_size=BATCH,
     )
 
+
+def _copy_key_messages(copies, wanted, source: Originals, seed):
     new_messages = []
     for copy, (number, original) in zip(copies, wanted, strict=True):
         rng = random.Random(f"{seed}-{number}-{original.slug}-messages")  # noqa: S311
-        originals = messages[original.pk]
-        for source, donor in zip(originals, _shuffled(originals, rng), strict=True):
+        originals = source.messages[original.pk]
+        for message, donor in zip(originals, _shuffled(originals, rng), strict=True):
             new_messages.append(
                 (
-                    source,
+                    message,
                     KeyMessage(
                         briefing_id=copy.pk,
-                        key=source.key,
-                        order=source.order,
+                        key=message.key,
+                        order=message.order,
                         text=donor.text,
                         text_html=donor.text_html,
                     ),
@@ -235,11 +253,14 @@ def _write_copies(
     ThemedKeyMessage.objects.bulk_create(
         [
             ThemedKeyMessage(content_object_id=m.pk, tag_id=tag)
-            for source, m in new_messages
-            for tag in message_themes[source.pk]
+            for message, m in new_messages
+            for tag in source.message_themes[message.pk]
         ],
         batch_size=BATCH,
     )
+
+
+def _copy_citations(copies, wanted, source: Originals):
     Citation.objects.bulk_create(
         [
             Citation(
@@ -254,7 +275,7 @@ def _write_copies(
                 **{name: getattr(c, name) for name in WORK_FIELDS},
             )
             for copy, (_, original) in zip(copies, wanted, strict=True)
-            for c in citations[original.pk]
+            for c in source.citations[original.pk]
         ],
         batch_size=BATCH,
     )

@@ -19,33 +19,22 @@ from django.apps import apps as global_apps
 from django.db import connections, transaction
 from django.utils.text import slugify
 
-from . import backends
-from .backends import FACET_DOCUMENT, FACET_EVERY_ROLE, FACET_KIND, FACET_ROLE, FACET_THEME
+from .engines import backend_for
 from .query import clean_text
+from .schema import (
+    FACET_DOCUMENT,
+    FACET_EVERY_ROLE,
+    FACET_ROLE,
+    FACET_THEME,
+    TEXT_COLUMNS,
+    kind_word,
+)
 
+# Elements that end a run of words: their text is not run together with the next element's.
 BLOCK_TAGS = {
-    "p",
-    "li",
-    "ul",
-    "ol",
-    "blockquote",
-    "figure",
-    "figcaption",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "br",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "div",
-    "dd",
-    "dt",
-}
+    "p", "li", "ul", "ol", "blockquote", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5",
+    "h6", "br", "table", "tr", "td", "th", "div", "dd", "dt",
+}  # fmt: skip
 SPACE_RE = re.compile(r"\s+")
 
 KEY_MESSAGE_POSITION = 0
@@ -103,6 +92,9 @@ def html_text(html: str) -> tuple[str, list[tuple[str, str]]]:
     return plain("".join(parser.parts)), [q for q in quotes if q[0]]
 
 
+TEXT_FIELDS = ("title", "anchor", "heading", "summary", "body", "extra")
+
+
 @dataclass
 class Doc:
     """One index row as it should be."""
@@ -120,6 +112,13 @@ class Doc:
     body: str = ""
     extra: str = ""
     facets: str = ""
+
+    def __post_init__(self):
+        # Every text reaches the index through clean_text, whoever built the row: it removes the
+        # private-use mark that begins a filter word, so no text an editor writes (a theme name,
+        # a heading) can pass for a role, theme, document or kind filter.
+        for name in TEXT_FIELDS:
+            setattr(self, name, clean_text(getattr(self, name)))
 
     @property
     def identity(self):
@@ -141,7 +140,7 @@ def _shorten(text: str, limit: int = 90) -> str:
 def facet_tokens(kind: str, briefing_id=None, roles=(), themes=()) -> str:
     """The row's filter values as index words (see SQLiteBackend.filtering), so a filtered search
     is an intersection inside the full-text index rather than a check of every match."""
-    tokens = [f"{FACET_KIND}{kind.replace('-', '')}"]
+    tokens = [kind_word(kind)]
     if briefing_id is None:
         tokens.append(FACET_EVERY_ROLE)  # a glossary term is for every role
     else:
@@ -314,7 +313,7 @@ def docs_for_key_messages(messages, apps=global_apps) -> list[Doc]:
 
 
 def _citation_values(model) -> list[str]:
-    """CITATION_VALUES; before migration 0009 a citation's work fields were its reference's."""
+    """CITATION_VALUES; before migration 0011 a citation's work fields were its reference's."""
     own = {f.name for f in model._meta.concrete_fields}
     work = ("title", "authors", "year", "journal", "publisher")
     return [f"reference__{n}" if n in work and n not in own else n for n in CITATION_VALUES]
@@ -329,7 +328,7 @@ def docs_for_citations(citations, apps=global_apps) -> list[Doc]:
 
 def public_terms(terms):
     """The terms readers may see (GlossaryTerm.objects.public(), issue 14 item 5), also for a
-    migration's historical models, which lack the queryset method (and, before migration 0010,
+    migration's historical models, which lack the queryset method (and, before migration 0012,
     the documents that define a term)."""
     if hasattr(terms, "public"):
         return terms.public()
@@ -368,20 +367,32 @@ def _row(entries, doc: Doc, names: list[str]):
     return entries(**{name: values[name] for name in ("kind", "object_id", "part", *names)})
 
 
+def texts(row) -> tuple[str, ...]:
+    """The indexed texts of a row or a Doc, strongest first."""
+    return tuple(getattr(row, column) for column in TEXT_COLUMNS)
+
+
 def sync(docs: list[Doc], scope, apps=global_apps) -> int:
     """Make the rows in `scope` (a SearchEntry queryset) exactly `docs`; return rows written.
 
     Unchanged rows are left alone, so re-saving content without changing its text costs one read.
+    The spelling vocabulary follows in the same transaction: the words of rows created and of
+    texts changed here, those of rows deleted by signals.entry_deleted (the database itself, on
+    engines that can).
     """
     entries = entry_model(apps)
     existing = {(e.kind, e.object_id, e.part): e for e in scope}
-    create, update = [], []
+    create, update, before, after = [], [], [], []
     names = _fields(entries)
     for doc in docs:
         entry = existing.pop(doc.identity, None)
         if entry is None:
             create.append(_row(entries, doc, names))
+            after.append(texts(doc))
             continue
+        if texts(entry) != texts(doc):
+            before.append(texts(entry))
+            after.append(texts(doc))
         changed = False
         for name in names:
             value = getattr(doc, name)
@@ -397,7 +408,7 @@ def sync(docs: list[Doc], scope, apps=global_apps) -> int:
             entries.objects.bulk_create(create, batch_size=BATCH)
         if update:
             entries.objects.bulk_update(update, names, batch_size=BATCH)
-        backends.backend_for(scope.db).add_words(create + update)
+        backend_for(scope.db).words_changed(before, after)
     return len(create) + len(update) + len(existing)
 
 
@@ -449,12 +460,16 @@ def all_docs(apps=global_apps):
 
 
 def rebuild(apps=global_apps, using="default") -> int:
-    """Empty the index and fill it again from the content; returns the number of rows."""
+    """Empty the index and fill it again from the content; returns the number of rows.
+
+    A bulk write: the engine counts the spelling vocabulary once, at the end (refill), rather
+    than as each batch of rows is written."""
     entries = entry_model(apps)
-    backend = backends.backend_for(using)
+    backend = backend_for(using)
     count = 0
     with transaction.atomic(using=using):
         backend.ensure(backend.execute)
+        backend.bulk_write(True)
         # One statement, not Model.delete(): with post_delete receivers connected for every
         # model (the page cache's), Django would load each row first.
         table = connections[using].ops.quote_name(entries._meta.db_table)
@@ -470,4 +485,5 @@ def rebuild(apps=global_apps, using="default") -> int:
             entries.objects.bulk_create(batch)
             count += len(batch)
         backend.refill(backend.execute)
+        backend.bulk_write(False)
     return count

@@ -21,17 +21,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from briefings.models import Role, SearchEntry
 
-from .backends import (
-    FACET_OPTIONS,
-    MARK_END,
-    MARK_START,
-    Filters,
-    RawHit,
-    RawResult,
-    backend_for,
-    each_word_is_safe,
-)
+from .engines import backend_for
+from .engines.base import each_word_is_safe
 from .query import STOP_WORDS, Glossary, Query, parse, respell_text
+from .results import FACET_OPTIONS, MARK_END, MARK_START, Filters, RawHit, RawResult
 
 PAGE_SIZE = 10
 PAGE_LINKS = 2  # pages shown either side of the current one

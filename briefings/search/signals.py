@@ -4,8 +4,9 @@ Admin saves, the importer and any other code that saves models through the ORM a
 here, so an edit is searchable on the next request. Each handler re-indexes only the object that
 changed (a handful of queries) and writes nothing when its text did not change.
 
-Deletes of briefings and sections need no handler: index rows point at them with cascading
-foreign keys. Publication status needs none either: it is read live when searching. A document's
+Deletes of briefings and sections need no handler of their own: index rows point at them with
+cascading foreign keys, and each index row deleted takes its words out of the spelling vocabulary
+(entry_deleted). Publication status needs none either: it is read live when searching. A document's
 roles and a row's themes are also held in the row as filter words (index.facet_tokens), so
 changing them re-indexes what carries them; a role or theme deleted leaves words no filter can
 name any more, which is harmless. Code that bypasses signals (``bulk_create``,
@@ -24,6 +25,7 @@ from briefings.models import (
     KeyMessage,
     Reference,
     Role,
+    SearchEntry,
     Section,
     Theme,
     ThemedKeyMessage,
@@ -31,6 +33,16 @@ from briefings.models import (
 )
 
 from . import index
+from .engines import backend_for
+
+
+@receiver(post_delete, sender=SearchEntry, dispatch_uid="search.entry_deleted")
+def entry_deleted(sender, instance, using, **kwargs):
+    # However rows go (index.sync, a document or section deleted with its rows), their words
+    # leave the spelling vocabulary in the same transaction, where the database does not do it
+    # itself. Django sends this for each row it meant to delete, whether or not another delete
+    # got there first, so the engine goes by the rows the database says it deleted.
+    backend_for(using).rows_deleted()
 
 
 @receiver(post_save, sender=Section, dispatch_uid="search.section_saved")

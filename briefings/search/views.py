@@ -6,8 +6,8 @@ from django.views.decorators.http import require_safe
 from portal.query import query_parameters
 from portal.ratelimit import rate_limited
 
-from .backends import Filters
 from .forms import SearchForm
+from .results import Filters
 from .service import Params, search
 
 

@@ -25,7 +25,7 @@ USERS_SCRIPT = """
 import json
 from django.contrib.auth.models import Group, User
 from briefings.models import Section
-from briefings.pack_models import TRAINERS_GROUP
+from briefings.packs.permissions import TRAINERS_GROUP
 
 users = json.loads({users!r})
 User.objects.create_superuser("editor", "editor@example.org", users["editor"])

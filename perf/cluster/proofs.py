@@ -153,7 +153,8 @@ def attempts_recorded(cluster, username):
         rows = db.execute(
             "SELECT ip_address FROM axes_accessattempt WHERE username = %s", [username]
         ).fetchall()
-    return sorted({row[0] for row in rows})
+    # GenericIPAddressField is PostgreSQL's inet, which psycopg reads as an ipaddress object.
+    return sorted({str(row[0]) for row in rows})
 
 
 def check_reader_address(cluster) -> Result:

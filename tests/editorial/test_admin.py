@@ -164,3 +164,11 @@ def test_shared_records_are_shown_but_edited_in_the_documents(editor_client):
     own = GlossaryTerm.objects.create(term="XYZ", expansion="An editor's term")
     page = editor_client.get(f"/admin/briefings/glossaryterm/{own.pk}/change/")
     assert 'name="expansion"' in page.content.decode()
+
+
+def test_the_admin_calls_a_briefing_a_document_as_readers_do(editor_client):
+    index = editor_client.get("/admin/").content.decode()
+    listing = editor_client.get("/admin/briefings/briefing/").content.decode()
+    assert ">Documents<" in index
+    assert "Briefings" not in index
+    assert "Select document to change" in listing

@@ -85,3 +85,23 @@ def test_nginx_accepts_the_site_as_the_cluster_test_templates_it(tmp_path):
     site = (tmp_path / "nginx" / "portal.conf").read_text()
     assert "listen 127.0.0.1:" in site
     assert "gzip on;" in site
+
+
+@pytest.mark.django_db
+def test_the_cluster_tests_setup_script_runs_against_this_code():
+    """The script perf/cluster/build.py hands to `manage.py shell` is a string, so no import
+    check sees it: run it here, so a moved module fails this test rather than the cluster run."""
+    import json
+    import secrets
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    from perf.cluster.build import USERS_SCRIPT
+
+    names = ("editor", "trainer", "locked", "reader")
+    script = USERS_SCRIPT.format(users=json.dumps({n: secrets.token_urlsafe(12) for n in names}))
+    out = StringIO()
+    with redirect_stdout(out):
+        exec(compile(script, "perf/cluster/build.py:USERS_SCRIPT", "exec"), {})  # noqa: S102
+    facts = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert facts["section_url"].endswith("/investigating-cse/")

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from briefings.models import Briefing, KeyMessage, SearchEntry, Section
 from briefings.search import corpus
-from tests.support.search import outcome_of
+from tests.support.search import outcome_of, recounted_vocabulary, vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,13 @@ def test_a_smaller_scale_removes_the_extra_copies_and_clear_removes_them_all():
     assert f"Removed {real} synthetic briefing(s)." in output
     assert not SearchEntry.objects.filter(briefing__slug__startswith="synthetic-").exists()
     assert outcome_of(q="victimless").total == 1
+
+
+def test_the_copies_words_are_counted_once_the_copies_are_written():
+    # generate_corpus writes in bulk and counts the spelling vocabulary at its end (PostgreSQL
+    # leaves it alone until then): the counts are those of every row, copies included.
+    before = vocabulary()["victimless"]
+    generate("--scale", "3")
+    written = vocabulary()
+    assert written["victimless"] == 3 * before
+    assert written == recounted_vocabulary()

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from briefings.models import GlossaryTerm, KeyMessage, SearchEntry, Section
 from briefings.search import index
-from briefings.search.backends import backend_for
+from briefings.search.engines import backend_for
 from briefings.search.query import vocabulary_words
 from tests.support.search import outcome_of
 
@@ -59,7 +59,7 @@ def test_it_restores_full_text_structures_that_went_missing():
         backend.execute("DROP TRIGGER briefings_searchentry_fts_insert")
     else:
         backend.execute(
-            "DROP TRIGGER briefings_searchentry_vocabulary_add ON briefings_searchentry"
+            "DROP TRIGGER briefings_searchentry_vocabulary_delete ON briefings_searchentry"
         )
     assert backend.missing() != []
     rebuild()

@@ -8,15 +8,12 @@ import itertools
 import pytest
 
 from briefings.models import Briefing, Role, SearchEntry, Theme
-from briefings.search import backends
-from briefings.search.backends import (
-    FACET_EVERY_ROLE,
-    FACET_KIND,
-    FACET_MARK,
-    Filters,
-    backend_for,
-)
+from briefings.search import schema
+from briefings.search.engines import backend_for
+from briefings.search.engines.base import SearchBackend
 from briefings.search.query import parse
+from briefings.search.results import Filters
+from briefings.search.schema import FACET_EVERY_ROLE, FACET_KIND, FACET_MARK
 from tests.support.search import make_document, outcome_of
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +63,7 @@ def test_the_filter_words_change_no_result_count_or_order(settings, monkeypatch,
 
     narrowed = run()
     # The same search with the filters checked on the rows instead.
-    monkeypatch.setattr(type(backend), "filtering", backends.SearchBackend.filtering)
+    monkeypatch.setattr(type(backend), "filtering", SearchBackend.filtering)
     assert narrowed == run()
     assert sum(1 for found in narrowed if found[0]) > len(narrowed) / 2
 
@@ -77,12 +74,12 @@ def test_every_row_carries_its_kind_document_roles_and_themes():
     section = police.sections.filter(themes__isnull=False).first()
     entry = SearchEntry.objects.get(kind="section", object_id=section.pk)
     words = entry.facets.split()
-    assert words[:2] == [f"{FACET_KIND}section", f"{backends.FACET_DOCUMENT}{police.pk}"]
-    assert [w for w in words if w.startswith(backends.FACET_ROLE)] == [
-        f"{backends.FACET_ROLE}{pk}" for pk in roles
+    assert words[:2] == [f"{FACET_KIND}section", f"{schema.FACET_DOCUMENT}{police.pk}"]
+    assert [w for w in words if w.startswith(schema.FACET_ROLE)] == [
+        f"{schema.FACET_ROLE}{pk}" for pk in roles
     ]
-    assert sorted(w for w in words if w.startswith(backends.FACET_THEME)) == sorted(
-        f"{backends.FACET_THEME}{pk}" for pk in section.themes.values_list("pk", flat=True)
+    assert sorted(w for w in words if w.startswith(schema.FACET_THEME)) == sorted(
+        f"{schema.FACET_THEME}{pk}" for pk in section.themes.values_list("pk", flat=True)
     )
     glossary = SearchEntry.objects.filter(kind="glossary").first()
     assert glossary.facets.split() == [f"{FACET_KIND}glossary", FACET_EVERY_ROLE]

@@ -6,8 +6,9 @@ import pytest
 from django.db.models import Q
 
 from briefings.models import SearchEntry
-from briefings.search.backends import Filters, backend_for
+from briefings.search.engines import backend_for
 from briefings.search.query import STOP_WORDS, parse, vocabulary_words
+from briefings.search.results import Filters
 from tests.support.search import outcome_of, run_search
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefings.search.postgres import compile_tsquery
+from briefings.search.engines.postgres import compile_tsquery
+from briefings.search.engines.sqlite import compile_fts5
 from briefings.search.query import (
     MAX_CLAUSES,
     AllOf,
@@ -18,7 +19,6 @@ from briefings.search.query import (
     respell_text,
 )
 from briefings.search.service import edit_distance, suggest
-from briefings.search.sqlite import compile_fts5
 
 GLOSSARY = Glossary(
     [

@@ -8,10 +8,13 @@ what the search returns. Keys are "document/section-key"; a hit on a young perso
 for the section that quotes it.
 """
 
+import dataclasses
+
 import pytest
 
 from briefings.models import Section
-from briefings.search.backends import backend_for
+from briefings.search.engines import backend_for
+from briefings.search.sql import Sql
 from tests.support.search import outcome_of, result_keys
 
 pytestmark = pytest.mark.django_db
@@ -237,13 +240,19 @@ def test_without_the_ranking_the_topics_answers_would_not_come_first(monkeypatch
     # reading order and most topics miss.
     assert sum(1 for words, _ in TOPICS if outcome_of(q=words).total > 3) > len(TOPICS) / 2
     backend = type(backend_for())
-    scan_sql = backend.scan_sql
+    scan, score_after_cut = backend.scan, backend.score_after_cut
 
     def unranked(self, *args, **kwargs):
-        source, condition, _ = scan_sql(self, *args, **kwargs)
-        return source, condition, "1"
+        return dataclasses.replace(scan(self, *args, **kwargs), score=Sql("1"))
 
-    monkeypatch.setattr(backend, "scan_sql", unranked)
+    def unranked_after_cut(self, expression):
+        source, _ = score_after_cut(self, expression)
+        return source, Sql("1")
+
+    # Scored as each match is read (SQLite), or once the set is cut (PostgreSQL).
+    monkeypatch.setattr(backend, "scan", unranked)
+    if backend.scores_after_cut:
+        monkeypatch.setattr(backend, "score_after_cut", unranked_after_cut)
     hit_rate, _ = top_three_rate(TOPICS)
     assert hit_rate < 0.7
 

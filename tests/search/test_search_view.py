@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from briefings.models import Briefing, KeyMessage, SearchEntry, Section, Status
-from briefings.search.backends import Filters, backend_for
+from briefings.search.engines import backend_for
 from briefings.search.query import parse
+from briefings.search.results import Filters
 from tests.support.search import make_document, outcome_of, run_search
 
 pytestmark = pytest.mark.django_db

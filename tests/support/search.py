@@ -109,3 +109,23 @@ def admin_form_data(response):
         else:
             data[name] = str(getattr(value, "pk", value))
     return data
+
+
+def vocabulary() -> dict[str, int]:
+    """The spelling vocabulary as the database holds it: word -> rows holding it."""
+    from django.db import connection
+
+    from briefings.search.schema import VOCABULARY
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {VOCABULARY}")  # noqa: S608 - a constant table name
+        return dict(cursor.fetchall())
+
+
+def recounted_vocabulary() -> dict[str, int]:
+    """What counting every index row again gives (the engine's refill after a bulk write)."""
+    from briefings.search.engines import backend_for
+
+    backend = backend_for()
+    backend.refill(backend.execute)
+    return vocabulary()

@@ -1,0 +1,409 @@
+"""The one statement a search runs, built in named steps (docs/search.md defines the terms).
+
+A search is ONE SQL statement whatever the filters. For each set of matches (one per distinct
+combination of filters: the page's, and each facet's "every filter but my own") it counts the
+matches up to the exact limit, reads the strong rows and the rest, and keeps the first exact
+limit + 1; then it takes the page from the ranked set, counts every facet from its set, and
+returns the page's hits with their highlights. Each step below builds one piece of SQL with its
+own parameters (sql.Sql); the engine (engines/) supplies only what differs between databases:
+how a match is read and scored, how filters narrow it, and how hits are highlighted.
+
+Scores are arranged so that lower is better on both engines, and ties are broken by document and
+reading order, so the same content always comes back in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .query import Query
+from .results import FACET_OPTIONS, FACETS, Filters
+from .schema import Tables
+from .sql import Sql, as_sql, join, sql, value
+
+# A prior per kind of result, multiplied into the score: a reference or glossary entry is short,
+# so length normalisation alone would let it outrank the passage that discusses the subject.
+KIND_PRIOR = {"section": 1.0, "key-message": 0.9, "quote": 0.8, "glossary": 0.6, "reference": 0.3}
+PRIOR = (
+    "(CASE e.kind "
+    + " ".join(f"WHEN '{kind}' THEN {weight}" for kind, weight in KIND_PRIOR.items())
+    + " ELSE 1.0 END)"
+)
+
+# Every branch of the statement's final UNION ALL returns these columns; each fills the ones it
+# needs and says in row_type which part of the answer a row is (results.read_rows).
+COLUMNS = {
+    "row_type": "TEXT",
+    "value": "TEXT",
+    "label": "TEXT",
+    "sort": "BIGINT",
+    "n": "BIGINT",
+    "id": "BIGINT",
+    "kind": "TEXT",
+    "title": "TEXT",
+    "title_marked": "TEXT",
+    "snippet": "TEXT",
+    "section_slug": "TEXT",
+    "section_heading": "TEXT",
+    "parent_heading": "TEXT",
+    "anchor": "TEXT",
+    "listed": "BIGINT",
+    "coverage": "BIGINT",
+    "score": "REAL",
+    "briefing_id": "BIGINT",
+    "position": "BIGINT",
+}
+
+
+@lru_cache(maxsize=64)
+def columns(**values: str) -> Sql:
+    """The branch columns, each given one as SQL text (no parameters) and the rest NULL."""
+    unknown = set(values) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown columns {unknown}")
+    return as_sql(
+        ", ".join(
+            f"CAST({values.get(name, 'NULL')} AS {kind}) AS {name}"
+            for name, kind in COLUMNS.items()
+        )
+    )
+
+
+NOTHING = Sql("")
+EVERY_ROW = Sql("1 = 1")
+
+
+@dataclass(frozen=True)
+class Filtering:
+    """How a read keeps only the rows with a set's filter values: text appended to the match
+    expression (an engine whose index holds the filter words), and a condition on row e."""
+
+    match: Sql = NOTHING
+    rows: Sql = EVERY_ROW
+
+
+@dataclass(frozen=True)
+class Scan:
+    """An engine's read of a match, the rows as e: FROM, the match condition, and the score."""
+
+    source: Sql
+    condition: Sql
+    score: Sql
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """How a read keeps only the rows that may be shown: steps the statement computes once
+    (name, SQL), joins after the read's source, and a condition on row e and those joins."""
+
+    steps: tuple[tuple[str, Sql], ...]
+    joins: Sql
+    condition: Sql
+
+
+@dataclass(frozen=True)
+class MatchSet:
+    """The matches under one combination of filters; only the page's set is ranked."""
+
+    filters: tuple[tuple[str, str], ...]
+    ranked: bool
+    name: str  # the step that holds its rows; the two below hold its count and strong rows
+    count_name: str
+    strong_name: str
+
+    @classmethod
+    def under(cls, filters: tuple[tuple[str, str], ...], ranked: bool) -> MatchSet:
+        name = "matches" + "".join(f"_{facet}" for facet, _ in filters)
+        return cls(filters, ranked, name, f"{name}_count", f"{name}_strong")
+
+
+def match_sets(filters: Filters) -> dict[str | None, MatchSet]:
+    """The set each part of the answer reads: None the page (every filter), each facet every
+    filter but its own. Without filters they are all one set."""
+    active = filters.active()
+    everything = tuple(active.items())
+    sets = {}
+    for skip in (*FACETS, None):
+        chosen = tuple((name, v) for name, v in active.items() if name != skip)
+        sets[skip] = MatchSet.under(chosen, ranked=chosen == everything)
+    return sets
+
+
+class SearchStatement:
+    def __init__(self, engine, query: Query, filters: Filters, now, coverage=(), cap=200):
+        self.engine = engine
+        self.t: Tables = engine.tables
+        self.cap = cap
+        self.match = value(engine.compile(query))
+        self.strong = value(engine.strong(query))
+        self.exclusions = bool(query.must_not)
+        self.marking = value(engine.compile(query.marking()))
+        self.clauses = [value(engine.compile(Query(must=(clause,)))) for clause in coverage]
+        self.visibility = engine.visibility(engine.connection.ops.adapt_datetimefield_value(now))
+        self.coverage = self._coverage()
+        self.document = filters.document
+        self.sets = match_sets(filters)
+
+    def sql(self, offset: int, limit: int) -> Sql:
+        steps = list(self.visibility.steps)
+        steps += [step for s in dict.fromkeys(self.sets.values()) for step in self.set_steps(s)]
+        steps.append(("page", self.page(offset, limit)))
+        branches = [
+            self.sizes(),
+            self.kind_counts(),
+            self.document_counts(),
+            self.role_counts(),
+            self.everyone_count(),
+            self.theme_counts(),
+            self.audiences(),
+            self.hits(),
+        ]
+        return sql(
+            "WITH {steps}\n{branches}",
+            steps=join(",\n", [sql(f"{name} AS MATERIALIZED ({{s}})", s=s) for name, s in steps]),
+            branches=join("\nUNION ALL\n", branches),
+        )
+
+    # --- reading the matches ---------------------------------------------------------------
+
+    def _coverage(self) -> Sql:
+        """How many of the coverage clauses row e matches (0 without any)."""
+        if not self.clauses:
+            return Sql("0")
+        ones = [
+            sql("(CASE WHEN {c} THEN 1 ELSE 0 END)", c=self.engine.clause(c)) for c in self.clauses
+        ]
+        return sql("({sum})", sum=join(" + ", ones))
+
+    def read(self, s: MatchSet, filtering: Filtering, gate: Sql, strong=False, also="") -> Sql:
+        """The rows matching the words (or the strong rows) under the set's filters that may be
+        shown, with their score: read only when the condition `gate` holds. A set that is only
+        counted skips the ranking (bm25() reads every row holding each word to weigh it;
+        coverage reads each clause's matches)."""
+        if strong:
+            scan = self.engine.strong_scan(
+                self.match, self.strong, gate, filtering, self.exclusions
+            )
+        else:
+            scan = self.engine.scan(self.match, gate, filtering)
+        scored = s.ranked and not self.engine.scores_after_cut
+        return sql(
+            "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position, "
+            "{score} * {prior} AS score, {coverage} AS coverage FROM {source}{joins} "
+            "WHERE {condition} AND {visible} AND {rows}{also}",
+            score=scan.score if scored else "0",
+            prior=PRIOR,
+            coverage=self.coverage if scored else "0",
+            source=scan.source,
+            joins=self.visibility.joins,
+            condition=scan.condition,
+            visible=self.visibility.condition,
+            rows=filtering.rows,
+            also=sql(" AND {c}", c=also) if also else "",
+        )
+
+    def set_steps(self, s: MatchSet) -> list[tuple[str, Sql]]:
+        """The set's count, its strong rows and its rows, each a named step.
+
+        The set is exact when its matches (under its filters, before the published check) are
+        within the limit: the whole match is read at once. Beyond it, a cut read: the strong rows
+        first, then the rest, until the limit. The rest is the whole match again without the
+        strong rows read, rather than "the match but not the strong", whose every word bm25()
+        would weigh twice. A cut read goes in the engine's read order, so the same search always
+        gives the same rows whatever plan the database chooses."""
+        filtering = self.engine.filtering(self.t, dict(s.filters))
+        keep = self.cap + 1
+        count = f"(SELECT n FROM {s.count_name})"
+        small, large = Sql(f"{count} <= {self.cap}"), Sql(f"{count} > {self.cap}")
+        order = f" ORDER BY {self.engine.read_order}" if self.engine.read_order else ""
+        strong = sql(
+            "{read}{order} LIMIT {keep}",
+            read=self.read(s, filtering, large, strong=True),
+            order=order,
+            keep=keep,
+        )
+        not_strong = Sql(f"e.id NOT IN (SELECT s.id FROM {s.strong_name} s)")
+        rows = sql(
+            "SELECT * FROM ({whole} UNION ALL SELECT * FROM {strong} "
+            "UNION ALL SELECT * FROM ({rest}{order} LIMIT {keep}) w) s LIMIT {keep}",
+            whole=self.read(s, filtering, small),
+            strong=s.strong_name,
+            rest=self.read(s, filtering, large, also=not_strong),
+            order=order,
+            keep=keep,
+        )
+        if s.ranked and self.engine.scores_after_cut:
+            rows = self.scored(rows)
+        return [
+            (s.count_name, self.engine.count(self.match, filtering, keep)),
+            (s.strong_name, strong),
+            (s.name, rows),
+        ]
+
+    def scored(self, rows: Sql) -> Sql:
+        """The rows of a set, scored once cut (engines whose score is costly per row, and whose
+        database would score every match before cutting them)."""
+        source, score = self.engine.score_after_cut(self.match)
+        return sql(
+            "SELECT c.id, c.kind, c.briefing_id, c.section_id, c.object_id, c.position, "
+            "{score} * {prior} AS score, {coverage} AS coverage "
+            "FROM ({rows}) c JOIN {source} ON e.id = c.id",
+            score=score,
+            prior=PRIOR,
+            coverage=self.coverage,
+            rows=rows,
+            source=source,
+        )
+
+    def page(self, offset: int, limit: int) -> Sql:
+        """The page's rows, best first; never past the limit (the row read beyond it only tells
+        that there are more)."""
+        return sql(
+            "SELECT * FROM {rows} f "
+            "ORDER BY f.coverage DESC, f.score, COALESCE(f.briefing_id, 0), f.position, f.id "
+            "LIMIT {limit} OFFSET {offset}",
+            rows=self.sets[None].name,
+            limit=value(max(0, min(limit, self.cap - offset))),
+            offset=value(offset),
+        )
+
+    # --- the answer's branches -------------------------------------------------------------
+
+    def sizes(self) -> Sql:
+        """How many rows each set read (up to the exact limit + 1)."""
+        return join(
+            " UNION ALL ",
+            [
+                sql(
+                    "SELECT {c} FROM {rows}",
+                    c=columns(row_type="'size'", value=f"'{s.name}'", n="COUNT(*)"),
+                    rows=s.name,
+                )
+                for s in dict.fromkeys(self.sets.values())
+            ],
+        )
+
+    def kind_counts(self) -> Sql:
+        return sql(
+            "SELECT {c} FROM {rows} f GROUP BY f.kind",
+            c=columns(row_type="'kind'", value="f.kind", n="COUNT(*)"),
+            rows=self.sets["kind"].name,
+        )
+
+    @staticmethod
+    def per_document(s: MatchSet) -> str:
+        """A set's rows counted per document, so that joins to labels and audiences run once per
+        document rather than once per match."""
+        return f"(SELECT f.briefing_id, COUNT(*) AS n FROM {s.name} f GROUP BY f.briefing_id) x"
+
+    def document_counts(self) -> Sql:
+        """Only the documents the page lists (most results first, and the chosen one): a large
+        collection can have hundreds."""
+        c = columns(
+            row_type="'document'",
+            value="b.slug",
+            label="COALESCE(NULLIF(b.series_title, ''), b.title)",
+            n="x.n",
+        )
+        return sql(
+            "SELECT * FROM (SELECT {c} FROM {counts} JOIN {briefing} b ON b.id = x.briefing_id "
+            "ORDER BY CASE WHEN b.slug = {chosen} THEN 0 ELSE 1 END, x.n DESC, label, b.id "
+            "LIMIT {options}) d",
+            c=c,
+            counts=self.per_document(self.sets["document"]),
+            briefing=self.t.briefing,
+            chosen=value(self.document),
+            options=FACET_OPTIONS + 1,
+        )
+
+    def role_counts(self) -> Sql:
+        t = self.t
+        c = columns(
+            row_type="'role'", value="r.slug", label="r.name", sort=f"r.{t.order}", n="SUM(x.n)"
+        )
+        return sql(
+            "SELECT {c} FROM {counts} JOIN {audiences} a ON a.briefing_id = x.briefing_id "
+            "JOIN {role} r ON r.id = a.role_id GROUP BY r.slug, r.name, r.{order}",
+            c=c,
+            counts=self.per_document(self.sets["role"]),
+            audiences=t.audiences,
+            role=t.role,
+            order=t.order,
+        )
+
+    def everyone_count(self) -> Sql:
+        """Matches with no document (glossary terms): counted under every role."""
+        return sql(
+            "SELECT {c} FROM {rows} f WHERE f.briefing_id IS NULL",
+            c=columns(row_type="'everyone'", n="COUNT(*)"),
+            rows=self.sets["role"].name,
+        )
+
+    def theme_counts(self) -> Sql:
+        """A section's quotes carry the section's themes; a match is counted once per theme.
+        Counted by theme id, then labelled: the join to the themes runs once per theme."""
+        t = self.t
+        return sql(
+            "SELECT {c} FROM (SELECT x.tag_id, SUM(x.n) AS n FROM ("
+            "SELECT ts.tag_id, y.n FROM (SELECT f.section_id, COUNT(*) AS n FROM {rows} f "
+            "WHERE f.section_id IS NOT NULL GROUP BY f.section_id) y "
+            "JOIN {themed_section} ts ON ts.content_object_id = y.section_id "
+            "UNION ALL "
+            "SELECT tk.tag_id, 1 FROM {rows} f JOIN {themed_key_message} tk "
+            "ON tk.content_object_id = f.object_id WHERE f.kind = 'key-message'"
+            ") x GROUP BY x.tag_id) z JOIN {theme} th ON th.id = z.tag_id",
+            c=columns(row_type="'theme'", value="th.slug", label="th.name", n="z.n"),
+            rows=self.sets["theme"].name,
+            themed_section=t.themed_section,
+            themed_key_message=t.themed_key_message,
+            theme=t.theme,
+        )
+
+    def audiences(self) -> Sql:
+        """The roles of the documents on this page, to show beside each hit."""
+        t = self.t
+        c = columns(
+            row_type="'audience'",
+            id="a.briefing_id",
+            value="r.slug",
+            label="r.name",
+            sort=f"r.{t.order}",
+        )
+        return sql(
+            "SELECT {c} FROM {audiences} a JOIN {role} r ON r.id = a.role_id "
+            "WHERE a.briefing_id IN (SELECT briefing_id FROM page)",
+            c=c,
+            audiences=t.audiences,
+            role=t.role,
+        )
+
+    def hits(self) -> Sql:
+        """The page's rows with what a result shows and the engine's highlights."""
+        t = self.t
+        c = columns(
+            row_type="'hit'",
+            id="e.id",
+            kind="e.kind",
+            title="e.title",
+            value="b.slug",
+            label="COALESCE(NULLIF(b.series_title, ''), b.title)",
+            section_slug="s.slug",
+            section_heading="s.heading",
+            parent_heading="ps.heading",
+            anchor="e.anchor",
+            listed="CASE WHEN c.listed AND b.has_reference_list THEN 1 ELSE 0 END",
+            score="p.score",
+            coverage="p.coverage",
+            briefing_id="COALESCE(p.briefing_id, 0)",
+            position="p.position",
+            **self.engine.highlights(),
+        )
+        joins = Sql(
+            f"JOIN {t.entry} e ON e.id = p.id "
+            f"LEFT JOIN {t.briefing} b ON b.id = e.briefing_id "
+            f"LEFT JOIN {t.section} s ON s.id = e.section_id "
+            f"LEFT JOIN {t.section} ps ON ps.id = s.parent_id "
+            f"LEFT JOIN {t.citation} c ON e.kind = 'reference' AND c.id = e.object_id"
+        )
+        return self.engine.hits(c, joins, self.marking)
