@@ -83,3 +83,8 @@ class DocumentLock(models.Model):
 
     def is_active(self, now) -> bool:
         return self.until > now
+
+
+# Bookkeeping of editing, not guidance: no public page shows these rows, so saving them never
+# renews the page cache's content version (models.PAGE_CONTENT leaves them out).
+EDITING_STATE = (EditVersion, EditRecord, EditorPresence, DocumentLock)

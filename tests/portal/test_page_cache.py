@@ -137,7 +137,8 @@ def test_the_version_is_renewed_again_after_the_edit_commits(django_capture_on_c
         during = caching.current_version()
         section.save()  # a second save in the same transaction
     after = caching.current_version()
-    assert len(callbacks) == 1
+    # One renewal for the transaction, however many saves (other code may add its own callbacks).
+    assert callbacks.count(caching._after_commit) == 1
     assert len({before.token, during.token, after.token}) == 3
 
 
