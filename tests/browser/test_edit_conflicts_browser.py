@@ -128,8 +128,10 @@ def test_two_editors_editing_a_section_inline_keep_both_sentences(live_portal, t
     _open(second, live_portal.url, police)
     prefix = first.locator(f"input[name$='-id'][value='{section.pk}']").get_attribute("name")
     body = f"textarea[name='{prefix.removesuffix('-id')}-body']"
-    for page in (first, second):  # the sections inline starts folded away
-        page.locator(f"details:has({body}) > summary").first.click()
+    for page in (first, second):  # open the sections inline if it starts folded away
+        folded = page.locator(f"details:not([open]):has({body}) > summary")
+        if folded.count():
+            folded.first.click()
 
     _append(first, body, FIRST)
     _append(second, body, SECOND)
