@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from briefings.packs.models import Pack
@@ -143,8 +144,8 @@ def test_a_trainer_builds_shares_and_prints_a_pack_while_reading(live_portal, sc
     assert copy.is_visible()
     assert copy.bounding_box()["height"] >= 24
     copy.click()
-    page.wait_for_function("document.getElementById('copy-status').textContent !== ''")
-    assert page.locator("#copy-status").inner_text() == "Link copied"
+    # Waiting with a locator, not wait_for_function: the page's CSP refuses string evaluation.
+    expect(page.locator("#copy-status")).to_have_text("Link copied")
     shared = page.evaluate("navigator.clipboard.readText()")
     assert shared == f"{base}{pack.get_absolute_url()}"
     page.get_by_label("Contact line for the handout (optional)").fill("ada.byrne@example.org")
