@@ -81,6 +81,21 @@ def sqlite_content_file(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
+def sqlite_content_copy(sqlite_content_file, tmp_path):
+    """A copy of ``sqlite_content_file`` of this test's own, to write to."""
+    import sqlite3
+    from contextlib import closing
+
+    path = tmp_path / "content-copy.sqlite3"
+    with (
+        closing(sqlite3.connect(sqlite_content_file)) as source,
+        closing(sqlite3.connect(path)) as copy,
+    ):
+        source.backup(copy)
+    return path
+
+
+@pytest.fixture
 def editor(db):
     user = User.objects.create_user(
         "editor", "editor@example.org", "a-long-editor-password", is_staff=True

@@ -18,8 +18,9 @@ from ..models import Briefing, Citation, KeyMessage, Section, Status
 from ..rendering import reusing
 from .editorial import DocumentHistoryMixin
 from .forms import (
-    CHANGE_FIELDS,
     CHANGE_FIELDSET,
+    DOCUMENT_FIELDSETS,
+    PROVENANCE_FIELDS,
     BriefingForm,
     CitationForm,
     KeyMessageForm,
@@ -27,7 +28,6 @@ from .forms import (
     change_account,
     checking_links,
     content_changed,
-    with_change_note,
 )
 from .imports import ImportExportMixin
 from .locks import DocumentEditingMixin
@@ -109,42 +109,10 @@ class BriefingAdmin(
     list_filter = ["status", "kind", "audiences", "sections__themes"]
     search_fields = ["title", "slug", "authors", "publisher", "intro"]
     filter_horizontal = ["audiences"]
-    readonly_fields = ["source_file"]  # provenance: set by the import, not by hand
+    readonly_fields = PROVENANCE_FIELDS
     inlines = [KeyMessageInline, SectionInline, CitationInline]
     actions = ["publish_selected", "return_to_draft", "mark_reviewed_today"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "title",
-                    "short_title",
-                    "slug",
-                    "kind",
-                    "status",
-                    "publish_from",
-                    "audiences",
-                ]
-            },
-        ),
-        (
-            "Publication",
-            {
-                "fields": [
-                    "authors",
-                    "publisher",
-                    "published_year",
-                    "published_month",
-                    "series",
-                    "series_title",
-                    "also_available",
-                ]
-            },
-        ),
-        ("Text", {"fields": ["intro", "source_note", "has_reference_list"]}),
-        ("Provenance", {"fields": ["source_file"]}),
-        ("Review", {"fields": ["last_reviewed", "next_review_due"]}),
-    ]
+    fieldsets = DOCUMENT_FIELDSETS
 
     def get_queryset(self, request):
         return (
@@ -183,17 +151,6 @@ class BriefingAdmin(
         return [path("preview/", preview, name="briefings_markdown_preview"), *super().get_urls()]
 
     # ---- the change form: every save is a revision ---------------------------------------
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None:
-            kwargs["form"] = with_change_note(kwargs.get("form", self.form))
-        return super().get_form(request, obj, change, **kwargs)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is not None:
-            fieldsets.append((CHANGE_FIELDSET, {"fields": CHANGE_FIELDS}))
-        return fieldsets
 
     def get_list_filter(self, request):
         return [ReviewFilter, *super().get_list_filter(request)]

@@ -255,6 +255,34 @@ class CitationForm(GeneratedCitationKey, RendersBeforeSaving):
         widgets = {"entry": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
 
+# A document's change form as the editor sees it, in groups. The form edits every field shown but
+# the provenance, which only an import sets.
+PROVENANCE_FIELDS = ["source_file"]
+DOCUMENT_FIELDSETS = [
+    (
+        None,
+        {"fields": ["title", "short_title", "slug", "kind", "status", "publish_from", "audiences"]},
+    ),
+    (
+        "Publication",
+        {
+            "fields": [
+                "authors",
+                "publisher",
+                "published_year",
+                "published_month",
+                "series",
+                "series_title",
+                "also_available",
+            ]
+        },
+    ),
+    ("Text", {"fields": ["intro", "source_note", "has_reference_list"]}),
+    ("Provenance", {"fields": PROVENANCE_FIELDS}),
+    ("Review", {"fields": ["last_reviewed", "next_review_due"]}),
+]
+
+
 class BriefingForm(GeneratedSlug, RendersBeforeSaving):
     also_available = TitleListField(
         required=False,
@@ -265,25 +293,10 @@ class BriefingForm(GeneratedSlug, RendersBeforeSaving):
     class Meta:
         model = Briefing
         fields = [
-            "title",
-            "short_title",
-            "slug",
-            "kind",
-            "status",
-            "publish_from",
-            "audiences",
-            "authors",
-            "publisher",
-            "published_year",
-            "published_month",
-            "series",
-            "series_title",
-            "also_available",
-            "intro",
-            "source_note",
-            "has_reference_list",
-            "last_reviewed",
-            "next_review_due",
+            name
+            for _, group in DOCUMENT_FIELDSETS
+            for name in group["fields"]
+            if name not in PROVENANCE_FIELDS
         ]
         widgets = {"intro": MarkdownWidget(), "source_note": MarkdownWidget({"rows": 4})}
 

@@ -20,15 +20,12 @@ from ..models.references import WORK_FIELDS
 from ..rendering import reusing
 from .conflicts import EditCheckMixin
 from .forms import (
-    CHANGE_FIELDS,
-    CHANGE_FIELDSET,
     CitationForm,
     KeyMessageForm,
     SectionForm,
     change_account,
     checking_links,
     content_changed,
-    with_change_note,
 )
 from .preview import preview_frame
 from .saving import ContentAdminMixin, change_summary
@@ -60,17 +57,6 @@ class DocumentPartMixin(EditCheckMixin, ContentAdminMixin):
         )
 
     # ---- the change form: an account of the change, as on the document's page ---------------
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None:
-            kwargs["form"] = with_change_note(kwargs.get("form", self.form))
-        return super().get_form(request, obj, change, **kwargs)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is not None:
-            fieldsets.append((CHANGE_FIELDSET, {"fields": CHANGE_FIELDS}))
-        return fieldsets
 
     def save_model(self, request, obj, form, change):
         if change and not content_changed(form):

@@ -16,6 +16,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.forms.formsets import all_valid
 
+from .forms import CHANGE_FIELDS, CHANGE_FIELDSET, with_change_note
+
 
 def change_summary(message) -> str:
     """What the admin changed, in words, from ``construct_change_message``'s result."""
@@ -25,7 +27,19 @@ def change_summary(message) -> str:
 
 
 class ContentAdminMixin:
-    """For admins of content with Markdown (documents, sections, key messages)."""
+    """For admins of content with Markdown (documents, sections, key messages). Changing one
+    asks for an account of the change, recorded with its revision."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = with_change_note(kwargs.get("form", self.form))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append((CHANGE_FIELDSET, {"fields": CHANGE_FIELDS}))
+        return fieldsets
 
     def render_posted_form(self, request, object_id) -> None:
         """Validate the posted form and its inlines outside any transaction, rendering each of

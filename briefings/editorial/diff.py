@@ -28,27 +28,17 @@ CONTEXT_WORDS = 30
 # Common runs of this many words or fewer between two changes are shown as part of the change.
 SHORT_COMMON_RUN = 2
 
-BRIEFING_FIELDS = [
-    "title",
-    "short_title",
-    "slug",
-    "kind",
-    "status",
-    "publish_from",
-    "audiences",
-    "authors",
-    "publisher",
-    "published_year",
-    "published_month",
-    "series",
-    "series_title",
-    "also_available",
-    "has_reference_list",
-    "source_file",
-    "last_reviewed",
-    "next_review_due",
-]
 BRIEFING_TEXTS = [("intro", "Introduction"), ("source_note", "About this document")]
+# Left out: the texts (compared word by word below) and the glossary list only an import sets
+# (editors change glossary terms on their own admin page).
+NOT_COMPARED = {"glossary", *(name for name, _ in BRIEFING_TEXTS)}
+# Every detail an editor or an import sets, in the model's order: a field added to the model is
+# in the history without anyone remembering to list it here.
+BRIEFING_FIELDS = [
+    f.name
+    for f in Briefing._meta.get_fields()
+    if f.concrete and f.editable and not f.auto_created and f.name not in NOT_COMPARED
+]
 # A citation's fields shown when they change; the work's are as this document gives them.
 CITATION_FIELDS = [
     ("local_key", "Key"),
@@ -341,19 +331,9 @@ def _sections(old: DocumentState, new: DocumentState, names: Names):
         for name, label in (("key", "Key"), ("slug", "Anchor (slug)")):
             if getattr(sa, name) != getattr(sb, name):
                 item.changes.append(Change(label, getattr(sa, name), getattr(sb, name)))
-        if pk in moved:
-            item.changes.append(
-                Change(
-                    "Position",
-                    f"{old_order.index(pk) + 1} of {len(old_order)}",
-                    f"{new_order.index(pk) + 1} of {len(new_order)}",
-                )
-            )
-        themes = _theme_change(
-            names, old.section_themes.get(pk, []), new.section_themes.get(pk, [])
+        item.changes += _placement(
+            pk, (old_order, new_order), moved, names, (old.section_themes, new.section_themes)
         )
-        if themes:
-            item.changes.append(themes)
         if _differs(sa.body, sb.body):
             item.text = word_diff(sa.body, sb.body, CONTEXT_WORDS)
         if item.changes or item.text is not None:
@@ -361,6 +341,24 @@ def _sections(old: DocumentState, new: DocumentState, names: Names):
         else:
             unchanged.append(sb.heading)
     return diffs, unchanged
+
+
+def _placement(pk, orders, moved, names: Names, themes) -> list[Change]:
+    """A section's or key message's move within its document and its change of themes."""
+    old_order, new_order = orders
+    changes = []
+    if pk in moved:
+        changes.append(
+            Change(
+                "Position",
+                f"{old_order.index(pk) + 1} of {len(old_order)}",
+                f"{new_order.index(pk) + 1} of {len(new_order)}",
+            )
+        )
+    theme_change = _theme_change(names, themes[0].get(pk, []), themes[1].get(pk, []))
+    if theme_change:
+        changes.append(theme_change)
+    return changes
 
 
 def _key_messages(old: DocumentState, new: DocumentState, names: Names):
@@ -386,19 +384,13 @@ def _key_messages(old: DocumentState, new: DocumentState, names: Names):
             item.text = word_diff(ka.text, kb.text)
         if ka.key != kb.key:
             item.changes.append(Change("Key", ka.key, kb.key))
-        if pk in moved:
-            item.changes.append(
-                Change(
-                    "Position",
-                    f"{old_order.index(pk) + 1} of {len(old_order)}",
-                    f"{new_order.index(pk) + 1} of {len(new_order)}",
-                )
-            )
-        themes = _theme_change(
-            names, old.key_message_themes.get(pk, []), new.key_message_themes.get(pk, [])
+        item.changes += _placement(
+            pk,
+            (old_order, new_order),
+            moved,
+            names,
+            (old.key_message_themes, new.key_message_themes),
         )
-        if themes:
-            item.changes.append(themes)
         if item.changes or item.text is not None:
             diffs.append(item)
         else:

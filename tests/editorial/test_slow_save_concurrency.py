@@ -10,28 +10,19 @@ from pathlib import Path
 
 import pytest
 
-# The database fixture is copied from the test database.
+# sqlite_content_copy is copied from the test database.
 pytestmark = pytest.mark.django_db
 
 SCRIPT = Path(__file__).resolve().parents[1] / "support" / "slow_admin_save.py"
 
 
-@pytest.fixture
-def database(sqlite_content_file, tmp_path):
-    path = tmp_path / "slow-save.sqlite3"
-    source = sqlite3.connect(sqlite_content_file)
-    copy = sqlite3.connect(path)
-    source.backup(copy)
-    copy.close()
-    source.close()
-    return path
-
-
-def test_a_trainer_saves_a_pack_while_an_editors_save_is_still_rendering(database, tmp_path):
+def test_a_trainer_saves_a_pack_while_an_editors_save_is_still_rendering(
+    sqlite_content_copy, tmp_path
+):
     environ = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": f"sqlite:///{sqlite_content_copy}",
     }
     result = subprocess.run(  # noqa: S603 - our own script, no arguments
         [sys.executable, str(SCRIPT)],
@@ -53,4 +44,6 @@ def test_a_trainer_saves_a_pack_while_an_editors_save_is_still_rendering(databas
     assert outcome["pack_saved"]
     assert outcome["editor_status"] == 302
     assert outcome["edit_saved"]
-    assert sqlite3.connect(database).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert (
+        sqlite3.connect(sqlite_content_copy).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    )

@@ -11,21 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-# The database fixture is copied from the test database.
+# sqlite_content_copy is copied from the test database.
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def live_database(sqlite_content_file, tmp_path):
-    path = tmp_path / "live.sqlite3"
-    source = sqlite3.connect(sqlite_content_file)
-    copy = sqlite3.connect(path)
-    source.backup(copy)
-    copy.close()
-    source.close()
-    return path
 
 
 def backup(database, *args):
@@ -49,9 +38,9 @@ def count(path, table):
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
-def test_the_copy_opens_and_holds_the_content(live_database, tmp_path):
+def test_the_copy_opens_and_holds_the_content(sqlite_content_copy, tmp_path):
     target = tmp_path / "copy.sqlite3"
-    result = backup(live_database, target)
+    result = backup(sqlite_content_copy, target)
     assert result.returncode == 0, result.stderr
     assert "Backed up" in result.stdout
     with sqlite3.connect(target) as copy:
@@ -60,20 +49,20 @@ def test_the_copy_opens_and_holds_the_content(live_database, tmp_path):
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         headings = {row[0] for row in copy.execute("SELECT heading FROM briefings_section")}
     for table in ("briefings_briefing", "briefings_section", "briefings_keymessage"):
-        assert count(target, table) == count(live_database, table) > 0
+        assert count(target, table) == count(sqlite_content_copy, table) > 0
     assert "Disrupting offenders" in headings
 
 
-def test_a_write_committed_only_to_the_wal_is_in_the_copy(live_database, tmp_path):
+def test_a_write_committed_only_to_the_wal_is_in_the_copy(sqlite_content_copy, tmp_path):
     """A file copy of the main database file would miss this row; the backup API does not."""
-    writer = sqlite3.connect(live_database)
+    writer = sqlite3.connect(sqlite_content_copy)
     writer.execute("PRAGMA wal_autocheckpoint=0")  # keep the commit in the -wal file
     writer.execute("UPDATE briefings_glossaryterm SET expansion = 'Changed in the WAL'")
     writer.commit()
-    assert Path(f"{live_database}-wal").stat().st_size > 0
+    assert Path(f"{sqlite_content_copy}-wal").stat().st_size > 0
     target = tmp_path / "copy.sqlite3"
     try:
-        result = backup(live_database, target)
+        result = backup(sqlite_content_copy, target)
     finally:
         writer.close()
     assert result.returncode == 0, result.stderr
@@ -82,12 +71,12 @@ def test_a_write_committed_only_to_the_wal_is_in_the_copy(live_database, tmp_pat
     assert values == {"Changed in the WAL"}
 
 
-def test_a_backup_taken_while_a_writer_writes_is_consistent(live_database, tmp_path):
+def test_a_backup_taken_while_a_writer_writes_is_consistent(sqlite_content_copy, tmp_path):
     stop = threading.Event()
     written = []
 
     def write():
-        db = sqlite3.connect(live_database, timeout=20)
+        db = sqlite3.connect(sqlite_content_copy, timeout=20)
         while not stop.is_set():
             db.execute(
                 "INSERT INTO briefings_glossaryterm (term, expansion, note) VALUES (?, ?, '')",
@@ -101,7 +90,7 @@ def test_a_backup_taken_while_a_writer_writes_is_consistent(live_database, tmp_p
     thread.start()
     try:
         target = tmp_path / "copy.sqlite3"
-        result = backup(live_database, target)
+        result = backup(sqlite_content_copy, target)
     finally:
         stop.set()
         thread.join()
@@ -111,19 +100,19 @@ def test_a_backup_taken_while_a_writer_writes_is_consistent(live_database, tmp_p
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_an_existing_file_is_kept_unless_forced(live_database, tmp_path):
+def test_an_existing_file_is_kept_unless_forced(sqlite_content_copy, tmp_path):
     target = tmp_path / "copy.sqlite3"
     target.write_text("precious")
-    refused = backup(live_database, target)
+    refused = backup(sqlite_content_copy, target)
     assert refused.returncode != 0
     assert "exists; pass --force" in refused.stderr
     assert target.read_text() == "precious"
-    assert backup(live_database, target, "--force").returncode == 0
+    assert backup(sqlite_content_copy, target, "--force").returncode == 0
     assert count(target, "briefings_briefing") > 0
 
 
-def test_the_live_database_cannot_be_its_own_backup(live_database):
-    result = backup(live_database, live_database, "--force")
+def test_the_sqlite_content_copy_cannot_be_its_own_backup(sqlite_content_copy):
+    result = backup(sqlite_content_copy, sqlite_content_copy, "--force")
     assert result.returncode != 0
     assert "live database itself" in result.stderr
 

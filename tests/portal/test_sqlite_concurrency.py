@@ -9,23 +9,12 @@ from pathlib import Path
 
 import pytest
 
-# The database fixture is copied from the test database.
+# sqlite_content_copy is copied from the test database.
 pytestmark = pytest.mark.django_db
 
 SCRIPT = Path(__file__).resolve().parents[1] / "support" / "concurrent_edits.py"
 # Enough to overlap: with DEFERRED transactions this load sees "database is locked" at once.
 WRITERS, READERS, SAVES = 3, 3, 6
-
-
-@pytest.fixture
-def database(sqlite_content_file, tmp_path):
-    path = tmp_path / "concurrent.sqlite3"
-    source = sqlite3.connect(sqlite_content_file)
-    copy = sqlite3.connect(path)
-    source.backup(copy)
-    copy.close()
-    source.close()
-    return path
 
 
 def run(database, tmp_path):
@@ -47,12 +36,12 @@ def run(database, tmp_path):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_concurrent_saves_and_reads_never_see_database_is_locked(database, tmp_path):
-    outcome = run(database, tmp_path)
+def test_concurrent_saves_and_reads_never_see_database_is_locked(sqlite_content_copy, tmp_path):
+    outcome = run(sqlite_content_copy, tmp_path)
     assert not any("locked" in error for error in outcome["errors"]), outcome["errors"]
     assert outcome["errors"] == []
     assert outcome["saves"] == WRITERS * SAVES
     assert outcome["edits_in_database"] == WRITERS * SAVES  # no save was lost
     assert outcome["reads"] > 0
-    mode = sqlite3.connect(database).execute("PRAGMA journal_mode").fetchone()[0]
+    mode = sqlite3.connect(sqlite_content_copy).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
