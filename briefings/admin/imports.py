@@ -29,7 +29,10 @@ from ..content.uploads import (
     normalise,
     taken_slugs,
 )
+from ..editorial import conflicts
+from ..editorial.conflicts import EditConflict, EditRefused, editor_name
 from ..models import Briefing, Role, Status, Theme
+from .locks import when
 
 
 def _read_upload(upload, limit: int, suffixes: tuple[str, ...]) -> bytes:
@@ -92,6 +95,24 @@ class ReviewForm(forms.Form):
         help_text="Edit it here if the check found problems, then “Check again”.",
     )
     checked = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The versions of the documents the check was made against (signed with the text): a save
+    # of one of them before the import is confirmed refuses the import.
+    versions = forms.JSONField(required=False, widget=forms.HiddenInput)
+
+    def clean_versions(self):
+        versions = self.cleaned_data["versions"] or {}
+        if not isinstance(versions, dict) or not all(
+            isinstance(key, str) and type(value) is int for key, value in versions.items()
+        ):
+            raise ValidationError("The form is damaged: open the import again.")
+        return versions
+
+
+def checked_against(check, before: dict[int, int]) -> dict[str, int]:
+    """The versions, read ``before`` the check, of the existing documents the check changes."""
+    slugs = [plan.slug for plan in check.documents if plan.exists]
+    ids = Briefing.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+    return {conflicts.document_key(pk): before.get(pk, 0) for pk in ids}
 
 
 class ImportExportMixin:
@@ -146,10 +167,13 @@ class ImportExportMixin:
 
     def _review(self, request, name, text, note=None):
         """The review step: the text, its problems or its dry run, and the confirm button."""
+        # Read first, so the dry run shown is never older than the versions it is confirmed at.
+        before = conflicts.document_versions()
         check = check_upload(name, text)
-        token = check.token if check.ok else ""
-        form = ReviewForm(initial={"name": check.name, "text": check.text, "checked": token})
-        return self._review_page(request, form, check=check, note=note)
+        versions = checked_against(check, before) if check.ok else {}
+        token = CheckedText.sign(check.name, check.text, versions) if check.ok else ""
+        initial = {"name": check.name, "text": check.text, "checked": token, "versions": versions}
+        return self._review_page(request, ReviewForm(initial=initial), check=check, note=note)
 
     def _review_page(self, request, form, **extra):
         action = reverse(f"{self.admin_site.name}:briefings_briefing_import_review")
@@ -167,16 +191,31 @@ class ImportExportMixin:
             return self._review_page(request, form)
         name, text = file_name(form.cleaned_data["name"]), normalise(form.cleaned_data["text"])
         confirmed = "_confirm" in request.POST
-        if confirmed and not CheckedText.matches(form.cleaned_data["checked"], name, text):
+        versions = form.cleaned_data["versions"]
+        if confirmed and not CheckedText.matches(
+            form.cleaned_data["checked"], name, text, versions
+        ):
             note = "The text changed since it was checked. Here is the check of the new text."
             return self._review(request, name, text, note=note)
         if not confirmed:
             return self._review(request, name, text)
         try:
-            briefing, report = import_upload(name, text, request.user)
+            with conflicts.expecting(versions, request.user):
+                briefing, report = import_upload(name, text, request.user)
         except ContentErrors:
             note = "Something changed meanwhile: the text no longer imports. Here is the check."
             return self._review(request, name, text, note=note)
+        except EditConflict as conflict:
+            saved = conflicts.saved_since(conflict.key, conflict.expected)
+            names = "; ".join(f"{editor_name(r.user)} at {when(r.at)}" for r in saved)
+            note = (
+                "Nothing was imported: the document was saved since you checked this file"
+                + (f" (by {names})" if names else "")
+                + ". Below is what importing would change now; import again if you still want to."
+            )
+            return self._review(request, name, text, note=note)
+        except EditRefused as refused:  # locked by another editor
+            return self._review(request, name, text, note=str(refused))
         changes = "; ".join(report.changes()) or "no changes"
         then = (
             "It is a draft: use “View preview” to read it as readers will, then publish it."

@@ -11,6 +11,7 @@ any other text (``CheckedText``).
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,20 +50,26 @@ def taken_slugs() -> set[str]:
 
 
 class CheckedText:
-    """A signed digest of the text a check showed, carried by the review form."""
+    """A signed digest of the text a check showed, carried by the review form.
+
+    ``versions`` (content key → version) are the versions of the documents the check was made
+    against, when the confirming form must carry them too."""
 
     @staticmethod
-    def _digest(name: str, text: str) -> str:
-        return hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()
+    def _digest(name: str, text: str, versions: dict[str, int] | None) -> str:
+        stamp = json.dumps(versions or {}, sort_keys=True)
+        return hashlib.sha256(f"{name}\0{text}\0{stamp}".encode()).hexdigest()
 
     @classmethod
-    def sign(cls, name: str, text: str) -> str:
-        return signing.Signer(salt=_SALT).sign(cls._digest(name, text))
+    def sign(cls, name: str, text: str, versions: dict[str, int] | None = None) -> str:
+        return signing.Signer(salt=_SALT).sign(cls._digest(name, text, versions))
 
     @classmethod
-    def matches(cls, token: str, name: str, text: str) -> bool:
+    def matches(
+        cls, token: str, name: str, text: str, versions: dict[str, int] | None = None
+    ) -> bool:
         try:
-            return signing.Signer(salt=_SALT).unsign(token) == cls._digest(name, text)
+            return signing.Signer(salt=_SALT).unsign(token) == cls._digest(name, text, versions)
         except signing.BadSignature:
             return False
 
@@ -92,10 +99,6 @@ class UploadCheck:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-    @property
-    def token(self) -> str:
-        return CheckedText.sign(self.name, self.text)
 
 
 class _AdminImporter(Importer):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from briefings.editorial import conflicts, services
+from briefings.editorial import conflicts, presence, services
 from briefings.models import (
     Briefing,
     ChangeNote,
@@ -223,6 +224,81 @@ def test_an_import_while_the_form_was_open_makes_it_stale(
 
     assert refused.status_code == 409
     assert "An import or script (no editor)" in refused.content.decode()
+    police.refresh_from_db()
+    assert MINE not in police.intro
+
+
+def _checked_import(client, police, sentence):
+    """The police document exported with ``sentence`` added to its introduction, uploaded and
+    checked: the review page, not yet confirmed."""
+    from briefings.content.exporter import export_briefing
+
+    text = export_briefing(police).replace(police.intro, f"{police.intro}\n\n{sentence}", 1)
+    upload = SimpleUploadedFile("police.md", text.encode())
+    review = client.post(reverse("admin:briefings_briefing_import"), {"file": upload})
+    assert review.context["check"].ok, review.context["check"].errors
+    return review
+
+
+def _confirm_import(client, review):
+    data = form_data(review.content.decode(), "import_review_form") | {"_confirm": "1"}
+    return client.post(reverse("admin:briefings_briefing_import_review"), data)
+
+
+def test_an_import_checked_before_another_editors_save_is_refused_and_checked_again(
+    editor_client, other_client, police
+):
+    review = _checked_import(editor_client, police, MINE)
+    opened = briefing_form(other_client, police)
+    opened["intro"] = f"{opened['intro']}\n\n{THEIRS}"
+    assert other_client.post(change_url(police), opened).status_code == 302
+
+    refused = _confirm_import(editor_client, review)
+
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Nothing was imported: the document was saved since you checked this file" in page
+    assert "Olu Adeyemi" in page
+    police.refresh_from_db()
+    assert THEIRS in police.intro
+    assert MINE not in police.intro
+    # The page shown again is the check against the document as it is now; confirming it
+    # imports the file (the editor has seen what it changes).
+    assert _confirm_import(editor_client, refused).status_code == 302
+    police.refresh_from_db()
+    assert MINE in police.intro
+
+
+def test_an_import_confirmed_with_no_save_in_between_is_imported(editor_client, police):
+    review = _checked_import(editor_client, police, MINE)
+    assert _confirm_import(editor_client, review).status_code == 302
+    police.refresh_from_db()
+    assert MINE in police.intro
+
+
+def test_an_import_cannot_drop_the_versions_it_was_checked_at(editor_client, other_client, police):
+    review = _checked_import(editor_client, police, MINE)
+    data = form_data(review.content.decode(), "import_review_form") | {"_confirm": "1"}
+    data["versions"] = "{}"
+
+    response = editor_client.post(reverse("admin:briefings_briefing_import_review"), data)
+
+    assert response.status_code == 200
+    assert "The text changed since it was checked" in response.content.decode()
+    police.refresh_from_db()
+    assert MINE not in police.intro
+
+
+def test_an_import_into_a_document_another_editor_locked_is_refused(
+    editor_client, other_editor, police
+):
+    presence.lock(police, other_editor, minutes=30, reason="Checking citations")
+    review = _checked_import(editor_client, police, MINE)
+
+    refused = _confirm_import(editor_client, review)
+
+    assert refused.status_code == 200
+    assert "is locked by Olu Adeyemi" in refused.content.decode()
     police.refresh_from_db()
     assert MINE not in police.intro
 

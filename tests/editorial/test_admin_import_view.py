@@ -1,6 +1,7 @@
 """Importing a briefing file from the admin (briefings/admin/imports.py): the same importer as
 ``import_briefings``, a dry run before anything is written, and a new document always a draft."""
 
+import json
 import re
 
 import pytest
@@ -30,6 +31,7 @@ def _confirm(client, response):
             "name": form.initial["name"],
             "text": form.initial["text"],
             "checked": form.initial["checked"],
+            "versions": json.dumps(form.initial["versions"]),
             "_confirm": "1",
         },
     )
