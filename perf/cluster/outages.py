@@ -7,7 +7,9 @@ import csv
 import os
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from .http import through_nginx
 from .proofs import POLICE, Result, cache_state
@@ -83,6 +85,7 @@ def run_load(cluster, users, seconds):
         rows = list(csv.DictReader(stats))
     total = next(row for row in rows if row["Name"] == "Aggregated")
     failures = int(total["Failure Count"])
+    reasons = failure_reasons(Path(f"{prefix}_failures.csv"))
     retried, proxied = retried_by_nginx(cluster.nginx.access_log, log_start)
     caching = [e["cache"] for e in served_since(a, marks) + served_since(b, marks)]
     hits = caching.count("hit") / max(1, caching.count("hit") + caching.count("miss"))
@@ -93,7 +96,8 @@ def run_load(cluster, users, seconds):
         f"{int(total['Request Count']):,} requests, {failures} failed, "
         f"{float(total['Requests/s']):.0f}/s; p50 {total['50%']} ms, p95 {total['95%']} ms, "
         f"p99 {total['99%']} ms; {hits:.0%} of pages from the cache; machine load average "
-        f"{load_before:.1f} → {os.getloadavg()[0]:.1f}",
+        f"{load_before:.1f} → {os.getloadavg()[0]:.1f}"
+        + (f"; failed: {reasons}" if reasons else ""),
     )
     stop = Result(
         "Server B stopped during the load: no request lost",
@@ -104,6 +108,17 @@ def run_load(cluster, users, seconds):
         "on to the other server after the first failed them",
     )
     return [load, stop], rows
+
+
+def failure_reasons(path: Path, shown=4) -> str:
+    """The commonest failures locust recorded (what and where), for the report."""
+    if not path.exists():
+        return ""
+    with path.open(newline="", encoding="utf-8") as failures:
+        rows = sorted(csv.DictReader(failures), key=lambda row: -int(row["Occurrences"]))
+    return "; ".join(
+        f"{row['Occurrences']}× {row['Name']}: {row['Error'][:80]}" for row in rows[:shown]
+    )
 
 
 def log_mentions(server, text, offsets):
@@ -129,13 +144,16 @@ def check_redis_outage(cluster, seconds=6) -> Result:
     offsets = log_offsets(cluster.a, cluster.b)
     cluster.redis.stop()
     paths = ["/", POLICE, cluster.facts["section_url"], "/themes/", "/search/?q=grooming"]
-    deadline, answers = time.monotonic() + seconds, []
+    deadline, answers, refused = time.monotonic() + seconds, [], Counter()
 
     def reader(index):
         own = through_nginx(cluster.nginx)
         while time.monotonic() < deadline:
-            response = own.get(paths[index % len(paths)])
+            path = paths[index % len(paths)]
+            response = own.get(path)
             answers.append((response.status, cache_state(response)))
+            if response.status != 200:
+                refused[(response.status, path.partition("?")[0])] += 1
             index += 1
 
     with ThreadPoolExecutor(8) as pool:
@@ -159,7 +177,8 @@ def check_redis_outage(cluster, seconds=6) -> Result:
         ok,
         f"{len(answers):,} requests in {seconds} s without Redis: status {statuses}, none from the "
         f"cache; warnings logged by A {warnings['A']}, B {warnings['B']}; Redis started again: "
-        f"pages cached again after {resumed:.1f} s",
+        f"pages cached again after {resumed:.1f} s"
+        + "".join(f"; {n}× {status} from {path}" for (status, path), n in refused.most_common()),
     )
 
 
