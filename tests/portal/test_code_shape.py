@@ -2,6 +2,7 @@
 cycles, and the layers import-linter checks (the same contracts `make lint` runs)."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,17 @@ def test_import_linter_contracts_hold():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_template_partials_live_in_includes_folders():
+    # The convention in docs/architecture.md: an included template sits in an includes/ folder
+    # (Django's own widget templates aside), and no template name starts with an underscore.
+    templates = ROOT / "templates"
+    included = set()
+    for path in templates.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        included |= set(re.findall(r'\{% include "([^"]+)"', text))
+    ours = {name for name in included if (templates / name).exists()}
+    assert ours, "no include found: the pattern no longer matches the templates"
+    assert sorted(name for name in ours if "/includes/" not in f"/{name}") == []
+    assert sorted(str(p.relative_to(templates)) for p in templates.rglob("_*")) == []

@@ -1,3 +1,5 @@
+"""Template tags for the reading pages: role-aware links, absolute addresses, active filters."""
+
 from urllib.parse import urlencode
 
 from django import template
