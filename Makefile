@@ -38,14 +38,18 @@ run: content
 ## make test: set up and run the whole suite (SQLite, then PostgreSQL and Redis when available)
 test: test-sqlite test-postgres test-redis
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each test file whole in one of them.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+
 test-sqlite: install-dev var
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # PostgreSQL: TEST_DATABASE_URL names a server (CI sets it). Without one, this is skipped on a
 # developer machine and is a failure in CI.
 test-postgres: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_PARALLEL); \
 	elif [ -n "$$CI" ]; then \
 		echo "CI must set TEST_DATABASE_URL to run the suite on PostgreSQL" >&2; exit 1; \
 	else \

@@ -158,9 +158,13 @@ def live_portal(transactional_db, live_server):
     return live_server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright (no downloaded browser builds)."""
+    """Headless Debian Chromium driven by Playwright (no downloaded browser builds).
+
+    One per test module, not per session: a module's tests run together (in random order too,
+    and on one worker with ``--dist loadfile``), so no other module's tests run while a browser is
+    open, and a browser that one module broke cannot take the next module's tests with it."""
     executable = browser_path()
     from playwright.sync_api import sync_playwright
 

@@ -23,6 +23,8 @@ def test_a_trainer_sees_who_is_signed_in_with_your_packs_and_sign_out(client, db
         assert 'action="/accounts/logout/"' in header, path
         assert "csrfmiddlewaretoken" in header, path
         assert ">Sign out</button>" in header, path
+        # Signed in already: the footer no longer offers to sign in.
+        assert "/accounts/login/" not in client.get(path).content.decode().split("</main>")[1]
 
 
 def test_signing_out_from_the_header_signs_out(client, db):

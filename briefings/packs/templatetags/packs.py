@@ -26,7 +26,7 @@ def _just_added(request, kind, pk):
     return added
 
 
-@register.inclusion_tag("packs/add_to_pack.html", takes_context=True)
+@register.inclusion_tag("packs/includes/add_to_pack.html", takes_context=True)
 def add_to_pack(context, target, label):
     """A link to choose a pack for a section or key message (a GET page: no form on this page,
     so the public page carries no CSRF token). It carries the page's address, so the trainer
@@ -45,15 +45,20 @@ def add_to_pack(context, target, label):
     }
 
 
-@register.inclusion_tag("packs/account.html", takes_context=True)
-def account_state(context):
-    """Who is signed in, with "Your packs" for a trainer and "Sign out"; nothing for a reader
-    without a session."""
+@register.simple_tag(takes_context=True)
+def signed_in_user(context):
+    """The signed-in user, or None; the session is read only when there is a session cookie."""
     request = context.get("request")
     if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return {"user": None}
-    user = request.user
-    if not user.is_authenticated:
+        return None
+    return request.user if request.user.is_authenticated else None
+
+
+@register.inclusion_tag("packs/includes/account.html", takes_context=True)
+def account_state(context, user):
+    """Who is signed in (``user``, from ``signed_in_user``), with "Your packs" for a trainer and
+    "Sign out"; nothing for a reader who is not signed in."""
+    if user is None:
         return {"user": None}
     return {
         "user": user,
