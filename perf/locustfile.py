@@ -4,12 +4,14 @@ Each simulated reader pauses briefly between pages, as someone skimming guidance
 are grouped by kind in the statistics (``name=``), so the report shows each kind's latency.
 """
 
+import itertools
 import os
 import random
 import re
 import ssl
 import urllib.request
 
+from geventhttpclient.connectionpool import ConnectionPool
 from locust import FastHttpUser, between, events, task
 
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -33,6 +35,28 @@ SEARCHES = [
     "trust",
 ]
 URLS = {"documents": [], "sections": [], "themes": []}
+
+
+def give_each_reader_an_address(count: int) -> None:
+    """Each simulated reader connects from an address of its own (127.0.1.x, …: all of
+    127.0.0.0/8 is loopback on Linux), as real readers do. Otherwise the portal sees a single
+    client and its per-client limits (portal/ratelimit.py) count the whole crowd as one reader.
+    Every reader has its own connection pool, so binding the pool's sockets binds the reader."""
+    addresses = itertools.cycle(f"127.0.{1 + n // 250}.{1 + n % 250}" for n in range(count))
+    create = ConnectionPool._create_tcp_socket
+
+    def bound(pool, family, socktype, protocol):
+        sock = create(pool, family, socktype, protocol)
+        if not hasattr(pool, "source_address"):
+            pool.source_address = next(addresses)
+        sock.bind((pool.source_address, 0))
+        return sock
+
+    ConnectionPool._create_tcp_socket = bound
+
+
+if os.environ.get("LOAD_SOURCE_ADDRESSES"):
+    give_each_reader_an_address(int(os.environ["LOAD_SOURCE_ADDRESSES"]))
 
 
 @events.test_start.add_listener

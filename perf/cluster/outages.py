@@ -65,7 +65,11 @@ def run_load(cluster, users, seconds):
         "locust",
         locust_command(cluster, users, seconds, prefix),
         log=cluster.work / "logs" / "locust.log",
-        env={**os.environ, "LOAD_CA_FILE": str(cluster.nginx.cert)},
+        env={
+            **os.environ,
+            "LOAD_CA_FILE": str(cluster.nginx.cert),
+            "LOAD_SOURCE_ADDRESSES": str(users),
+        },
         cwd=ROOT,
     )
     started, load_before = time.monotonic(), os.getloadavg()[0]
