@@ -162,9 +162,10 @@ def live_portal(transactional_db, live_server):
 def browser():
     """Headless Debian Chromium driven by Playwright (no downloaded browser builds).
 
-    One per test module, not per session: a module's tests run together (in random order too,
-    and on one worker with ``--dist loadfile``), so no other module's tests run while a browser is
-    open, and a browser that one module broke cannot take the next module's tests with it."""
+    One per test module, not per session: pytest (in random order too) runs a module's tests
+    together, so other modules' tests never run while this browser is open, and a browser that
+    one module broke cannot take the next module's tests with it. Under pytest-xdist a worker may
+    start one for a module whose tests it shares with another worker; that costs a second."""
     executable = browser_path()
     from playwright.sync_api import sync_playwright
 

@@ -104,5 +104,7 @@ def test_redis_at_its_memory_bound_evicts_and_every_page_still_answers(client, r
         assert client.get(DOCUMENT).status_code == 200
     info = redis_cache.info()
     assert info["evicted_keys"] > 0
-    assert info["used_memory"] <= bound
+    # Redis evicts before each command, so after the last write it may sit a little above the
+    # bound until the next one; within 5 % of it, as in tests/portal/test_redis_cache.py.
+    assert info["used_memory"] <= bound * 1.05
     assert client.get(DOCUMENT).status_code == 200
