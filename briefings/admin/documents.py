@@ -30,6 +30,7 @@ from .forms import (
     content_changed,
 )
 from .imports import ImportExportMixin
+from .keys import GeneratedKeysFormSet
 from .locks import DocumentEditingMixin
 from .preview import preview_view
 from .reference_paste import ReferencePasteMixin
@@ -39,6 +40,7 @@ from .saving import ContentAdminMixin, change_summary
 class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
+    formset = GeneratedKeysFormSet
     extra = 0
     ordering = ["order"]
     show_change_link = True
@@ -53,6 +55,7 @@ class SectionInline(admin.StackedInline):
 class KeyMessageInline(admin.TabularInline):
     model = KeyMessage
     form = KeyMessageForm
+    formset = GeneratedKeysFormSet
     fields = ["order", "text", "key", "themes"]
     extra = 0
     ordering = ["order"]
@@ -65,6 +68,7 @@ class CitationInline(admin.TabularInline):
 
     model = Citation
     form = CitationForm
+    formset = GeneratedKeysFormSet
     fields = ["order", "local_key", "reference", "label", "entry", "listed"]
     autocomplete_fields = ["reference"]
     show_change_link = True

@@ -4,7 +4,10 @@ year. Each field stays editable; left empty, it is filled in when the form is sa
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Model
+from django.forms.models import BaseInlineFormSet
 
 from ..content.keys import GENERATED_MAX_CHARS, message_key, short_slug, unique_key
 from ..content.keys import letter_suffixes as _letter_suffixes
@@ -33,6 +36,7 @@ class GeneratedKeys:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.generated_now: set[str] = set()  # the keys this form made (the editor left empty)
         for name, source in self.generated.items():
             field = self.fields.get(name)
             if field is not None:
@@ -47,10 +51,37 @@ class GeneratedKeys:
                 key = self.make_key(name, cleaned)
                 if key:
                     cleaned[name] = key
+                    self.generated_now.add(name)
         return cleaned
 
-    def make_key(self, name, cleaned) -> str:
+    def make_key(self, name, cleaned, claimed=frozenset()) -> str:
+        """A key for ``name`` from ``cleaned``, none of the stored ones nor ``claimed``."""
         raise NotImplementedError
+
+
+class GeneratedKeysFormSet(BaseInlineFormSet):
+    """Several new rows in one save: a key made for one is never a key another row of the same
+    save has (two sections headed alike get ``risk`` and ``risk-2``, not a duplicate error)."""
+
+    def clean(self):
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() and form.is_valid() and not self._should_delete_form(form)
+        ]
+        claimed = defaultdict(set)
+        for form in kept:  # keys the editor typed, and kept rows' own, are claimed first
+            for name in form.generated:
+                if name not in form.generated_now and form.cleaned_data.get(name):
+                    claimed[name].add(form.cleaned_data[name])
+        for form in kept:
+            for name in form.generated:  # in order: a slug made from the key follows it
+                if name in form.generated_now:
+                    key = form.make_key(name, form.cleaned_data, claimed[name])
+                    form.cleaned_data[name] = key
+                    setattr(form.instance, name, key)
+                    claimed[name].add(key)
+        super().clean()
 
 
 class GeneratedSlug(GeneratedKeys):
@@ -58,8 +89,8 @@ class GeneratedSlug(GeneratedKeys):
 
     generated = {"slug": f"title, at most {GENERATED_MAX_CHARS} characters"}
 
-    def make_key(self, name, cleaned):
-        taken = _taken(self._meta.model, "slug", self.instance)
+    def make_key(self, name, cleaned, claimed=frozenset()):
+        taken = _taken(self._meta.model, "slug", self.instance) | set(claimed)
         return (
             unique_key(short_slug(cleaned.get("title") or ""), taken)
             if cleaned.get("title")
@@ -73,10 +104,11 @@ class GeneratedSectionKey(GeneratedKeys):
 
     generated = {"key": "heading", "slug": "heading"}
 
-    def make_key(self, name, cleaned):
+    def make_key(self, name, cleaned, claimed=frozenset()):
         heading = cleaned.get("heading") or ""
         briefing_id = _briefing_id(self, cleaned)
         taken = _taken(self._meta.model, name, self.instance, briefing_id=briefing_id)
+        taken |= set(claimed)
         if name == "key":
             base = short_slug(heading)
         else:
@@ -87,11 +119,11 @@ class GeneratedSectionKey(GeneratedKeys):
 class GeneratedMessageKey(GeneratedKeys):
     generated = {"key": "first words of the message"}
 
-    def make_key(self, name, cleaned):
+    def make_key(self, name, cleaned, claimed=frozenset()):
         base = message_key(cleaned.get("text") or "")
         taken = _taken(
             self._meta.model, "key", self.instance, briefing_id=_briefing_id(self, cleaned)
-        )
+        ) | set(claimed)
         return unique_key(base, taken) if base else ""
 
 
@@ -100,7 +132,7 @@ class GeneratedCitationKey(GeneratedKeys):
 
     generated = {"local_key": "authors and year, as coy-2009"}
 
-    def make_key(self, name, cleaned):
+    def make_key(self, name, cleaned, claimed=frozenset()):
         reference = cleaned.get("reference")
         authors = cleaned.get("authors") or (reference.authors if reference else "")
         year = cleaned.get("year") or (reference.year if reference else "")
@@ -108,5 +140,5 @@ class GeneratedCitationKey(GeneratedKeys):
             return ""
         taken = _taken(
             self._meta.model, "local_key", self.instance, briefing_id=_briefing_id(self, cleaned)
-        )
+        ) | set(claimed)
         return _letter_suffixes([author_year_key(authors, year)], taken)[0]

@@ -164,3 +164,27 @@ def test_a_citation_key_that_clashes_gets_a_letter(editor_client):
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["local_key"] == "coy-2009a"
+
+
+def test_rows_alike_added_in_one_save_each_get_their_own_key(editor_client):
+    # Generated keys must differ within one save too, not only from the rows already stored.
+    coy = Reference.objects.filter(authors="Coy, M.", year="2009").first()
+    other = Reference.objects.create(key="coy-2009-other", authors="Coy, M.", year="2009")
+    briefing = _add(
+        editor_client,
+        sections=["Findings", "Findings", "Findings"],
+        messages=["Listen to young people.", "Listen to young people."],
+        citations=[coy, other],
+    )
+    sections = list(briefing.sections.order_by("order").values_list("key", "slug"))
+    assert sections == [
+        ("findings", "findings"),
+        ("findings-2", "findings-2"),
+        ("findings-3", "findings-3"),
+    ]
+    messages = list(briefing.key_messages.order_by("order").values_list("key", flat=True))
+    assert len(set(messages)) == 2
+    assert messages[0] == "listen-to-young-people"
+    citations = list(briefing.citations.order_by("order").values_list("local_key", flat=True))
+    assert len(set(citations)) == 2
+    assert all(key.startswith("coy-2009") for key in citations)
