@@ -15,6 +15,9 @@ from geventhttpclient.connectionpool import ConnectionPool
 from locust import FastHttpUser, between, events, task
 
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+# Seconds each reader pauses between pages: "0.1,0.5" by default, far faster than anyone reads,
+# to load the server hard; `make cluster-test` sets LOAD_PAUSE_SECONDS to reading speed.
+PAUSE = tuple(float(s) for s in os.environ.get("LOAD_PAUSE_SECONDS", "0.1,0.5").split(","))
 ROLES = ["police", "social-workers", "multi-agency", "health-commissioners"]
 # Practitioners' questions and the query language: words, phrases, exclusion, OR, acronyms.
 SEARCHES = [
@@ -90,7 +93,7 @@ def with_role(params=None):
 
 
 class Reader(FastHttpUser):
-    wait_time = between(0.1, 0.5)
+    wait_time = between(*PAUSE)
     default_headers = PROXY_HEADERS
 
     def page(self, url, name, params=None):

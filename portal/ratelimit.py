@@ -198,20 +198,21 @@ def too_many_requests(request, name: str, retry_after: int, *, busy=False, as_js
 
 
 class Gate:
-    """At most ``size`` requests at work in this process, and as many again waiting (up to
-    ``BUSY_WAIT_SECONDS``) for their turn; one more is refused at once. Two readers who search
-    at the same moment wait a few milliseconds for each other; a crowd cannot take more than
-    twice ``size`` threads from the pages the cache answers."""
+    """At most ``size`` requests at work in this process, and ``queue`` more waiting (up to
+    ``BUSY_WAIT_SECONDS``) for their turn; one more is refused at once. Readers who search at
+    the same moment wait a little for each other; a crowd cannot take more than ``size + queue``
+    threads from the pages the cache answers."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, queue: int):
         self.size = size
+        self.queue = queue
         self.working = 0
         self.waiting = 0
         self.turn = threading.Condition()
 
     def acquire(self) -> bool:
         with self.turn:
-            if self.working + self.waiting >= 2 * self.size:
+            if self.working + self.waiting >= self.size + self.queue:
                 return False
             self.waiting += 1
             try:
@@ -232,7 +233,7 @@ class Gate:
             return self.working + self.waiting
 
 
-_gates: dict[tuple[str, int], Gate] = {}
+_gates: dict[tuple[str, int, int], Gate] = {}
 _gates_lock = threading.Lock()
 
 
@@ -241,8 +242,9 @@ def gate(name: str) -> Gate | None:
     size = settings.CONCURRENCY_LIMITS.get(name)
     if not size:
         return None
+    queue = settings.CONCURRENCY_QUEUE
     with _gates_lock:
-        return _gates.setdefault((name, size), Gate(size))
+        return _gates.setdefault((name, size, queue), Gate(size, queue))
 
 
 def rate_limited(name: str, *, methods=None, when=None, as_json=False):

@@ -18,7 +18,7 @@ from perf.report import write_block
 from perf.site import machine
 
 from .build import KEPT_LOGS, build
-from .outages import check_postgres_restart, check_redis_outage, run_load
+from .outages import PAUSE_SECONDS, check_postgres_restart, check_redis_outage, run_load
 from .proofs import Result, run_checks
 from .services import Processes, say
 
@@ -79,7 +79,9 @@ def markdown(cluster, results, rows):
             f"{cluster.a.env['GUNICORN_THREADS']} threads, separate `var/`), PostgreSQL and "
             "Redis, all from the "
             f"files in `deploy/` on one machine's loopback; {USERS} concurrent readers for "
-            f"{SECONDS} s (locust, pages and searches), server B stopped a third of the way in "
+            f"{SECONDS} s (locust, pages and searches, each reader pausing "
+            f"{PAUSE_SECONDS[0]}–{PAUSE_SECONDS[1]} s between pages; each its own loopback "
+            "address), server B stopped a third of the way in "
             f"and started again at two thirds. {when}; {machine()}; the load generator and every "
             "service share the machine." + busy,
             "",

@@ -16,6 +16,11 @@ from .proofs import POLICE, Result, cache_state
 from .services import BIN, ROOT, say, wait_for
 
 RECOVERY_LIMIT = 5.0  # seconds from PostgreSQL's return to full service
+# The cluster's readers read: each pauses 1 to 5 s between pages (200 of them ask for about 60
+# pages a second), where `make load` pauses 0.1-0.5 s to load one server as hard as it can. At
+# that rate 200 readers on two CPUs are an overload, and an overload is answered partly with the
+# busy 429 that keeps searches from taking every thread (portal/ratelimit.py, Gate).
+PAUSE_SECONDS = (1, 5)
 
 
 def locust_command(cluster, users, seconds, prefix):
@@ -69,6 +74,7 @@ def run_load(cluster, users, seconds):
             **os.environ,
             "LOAD_CA_FILE": str(cluster.nginx.cert),
             "LOAD_SOURCE_ADDRESSES": str(users),
+            "LOAD_PAUSE_SECONDS": ",".join(map(str, PAUSE_SECONDS)),
         },
         cwd=ROOT,
     )

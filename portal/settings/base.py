@@ -192,12 +192,15 @@ RATE_LIMITS = {
 }
 RATE_LIMIT_CACHE_ALIAS = "default"
 # How many of those requests each gunicorn process works on at once, whoever sends them (a crowd
-# of clients, each within its limit, must not take every thread from readers). Keep them below
-# GUNICORN_THREADS (4).
+# of clients, each within its limit, must not take every thread from readers), and how many more
+# may wait their turn (up to 2 s) before one is answered "busy". Working and waiting together stay
+# below GUNICORN_THREADS (4), so a thread is always free for the pages the cache answers; a queue
+# of 2 lets the bursts of ordinary readers' searches through on a busy machine.
 CONCURRENCY_LIMITS = {
     "search": env_int("SEARCH_CONCURRENCY", 1, minimum=1),
     "sign-in": env_int("SIGN_IN_CONCURRENCY", 1, minimum=1),
 }
+CONCURRENCY_QUEUE = env_int("CONCURRENCY_QUEUE", 2, minimum=0)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -186,12 +186,14 @@ def test_with_redis_several_processes_share_one_exact_count(redis_cache, redis_u
     assert all(process.returncode == 0 for process in processes)
 
 
-def test_a_process_works_on_a_bounded_number_at_once_and_refuses_more_as_busy(settings, rf):
-    """Whoever sends them: one search at work and one waiting for its turn; a third is refused
-    at once as busy (and not counted against its client); the waiting one goes on when the
-    first finishes."""
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (3, 3600)}
+@pytest.mark.parametrize("queue", [1, 2])
+def test_a_process_works_on_a_bounded_number_at_once_and_refuses_more_as_busy(settings, rf, queue):
+    """Whoever sends them: one search at work and ``queue`` waiting for their turn; one more is
+    refused at once as busy (and not counted against its client); the waiting ones go on when
+    the first finishes."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (2 + queue, 3600)}
     settings.CONCURRENCY_LIMITS = {**settings.CONCURRENCY_LIMITS, "search": 1}
+    settings.CONCURRENCY_QUEUE = queue
     finish = threading.Event()
 
     @rate_limited("search")
@@ -205,12 +207,12 @@ def test_a_process_works_on_a_bounded_number_at_once_and_refuses_more_as_busy(se
     answers = []
     threads = [
         threading.Thread(target=lambda: answers.append(slow_search(request_from(READER))))
-        for _ in range(2)
+        for _ in range(1 + queue)
     ]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + 10
-    while gate("search").in_use() < 2 and time.monotonic() < deadline:
+    while gate("search").in_use() < 1 + queue and time.monotonic() < deadline:
         time.sleep(0.01)
 
     busy = slow_search(request_from("203.0.113.77"))
@@ -221,8 +223,8 @@ def test_a_process_works_on_a_bounded_number_at_once_and_refuses_more_as_busy(se
     finish.set()
     for thread in threads:
         thread.join()
-    assert [answer.status_code for answer in answers] == [200, 200]
-    # The busy refusal was not counted: the reader has one search of three left.
+    assert [answer.status_code for answer in answers] == [200] * (1 + queue)
+    # The busy refusal was not counted: the reader has one search left.
     assert slow_search(request_from(READER)).status_code == 200
     assert slow_search(request_from(READER)).status_code == 429
 
@@ -250,4 +252,7 @@ def test_two_readers_searching_at_the_same_moment_both_get_their_results(setting
 
 
 def test_production_leaves_threads_for_the_pages_the_cache_answers():
-    assert 0 < max(settings.PRODUCTION_CONCURRENCY_LIMITS.values()) < gunicorn_conf.threads
+    most = max(settings.PRODUCTION_CONCURRENCY_LIMITS.values())
+    assert most > 0
+    # Working and waiting together, one kind of request never holds every thread.
+    assert most + settings.CONCURRENCY_QUEUE < gunicorn_conf.threads
