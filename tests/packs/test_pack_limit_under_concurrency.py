@@ -7,12 +7,7 @@ database on SQLite (an in-memory database cannot be shared), and against the tes
 on PostgreSQL (so this test commits: it is transactional).
 """
 
-import json
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -21,8 +16,8 @@ from django.db import connection
 
 from briefings.packs.models import MAX_ITEMS, Pack
 from tests.conftest import load_portal_content
+from tests.support.scripts import run_script
 
-SCRIPT = Path(__file__).resolve().parents[1] / "support" / "concurrent_pack_adds.py"
 ADDERS, ROOM = 6, 2
 ROUNDS = 3
 
@@ -45,18 +40,7 @@ def database_url(tmp_path):
 
 
 def race(url, tmp_path):
-    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": url}
-    result = subprocess.run(  # noqa: S603 - our own script with numeric arguments
-        [sys.executable, str(SCRIPT), str(ADDERS), str(ROOM)],
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_script("concurrent_pack_adds.py", url, ADDERS, ROOM, cwd=tmp_path)
 
 
 @pytest.mark.django_db(transaction=True)
