@@ -21,6 +21,7 @@ from .forms import (
     CHANGE_FIELDSET,
     DOCUMENT_FIELDSETS,
     PROVENANCE_FIELDS,
+    URL_FIELDS,
     BriefingForm,
     CitationForm,
     KeyMessageForm,
@@ -69,6 +70,7 @@ class CitationInline(admin.TabularInline):
     model = Citation
     form = CitationForm
     formset = GeneratedKeysFormSet
+    formfield_overrides = URL_FIELDS
     fields = ["order", "local_key", "reference", "label", "entry", "listed"]
     autocomplete_fields = ["reference"]
     show_change_link = True

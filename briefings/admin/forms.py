@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
 
 from ..content.limits import MAX_SERIES_TITLES
 from ..editorial.services import (
@@ -253,6 +254,11 @@ class CitationForm(GeneratedCitationKey, RendersBeforeSaving):
         model = Citation
         fields = ["order", "local_key", "reference", "label", "entry", "listed"]
         widgets = {"entry": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+
+# A web address typed without its scheme ("www.example.org") is taken as https://, as Django 6
+# will do by default (and without 5.2's deprecation warning for the http:// it assumes).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 # A document's change form as the editor sees it, in groups. The form edits every field shown but

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +19,7 @@ from ..models.references import WORK_FIELDS
 from ..rendering import reusing
 from .conflicts import EditCheckMixin
 from .forms import (
+    URL_FIELDS,
     CitationForm,
     KeyMessageForm,
     SectionForm,
@@ -169,7 +169,7 @@ class CitationAdmin(DocumentPartMixin, admin.ModelAdmin):
         "listed",
         *WORK_FIELDS,
     ]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = URL_FIELDS
     autocomplete_fields = ["reference"]
     list_display = ["local_key", "label", "briefing"]
     list_filter = ["briefing"]

@@ -8,6 +8,7 @@ from django.db.models import Count
 from ..models import GlossaryTerm, Reference, Role, Series, Theme
 from ..models.references import WORK_FIELDS
 from .conflicts import EditCheckMixin
+from .forms import URL_FIELDS
 
 
 @admin.register(Theme)
@@ -27,6 +28,7 @@ class ThemeAdmin(EditCheckMixin, admin.ModelAdmin):
 
 @admin.register(Reference)
 class ReferenceAdmin(EditCheckMixin, admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["authors", "year", "title", "citation_count"]
     search_fields = ["authors", "title", "year", "publisher", "journal"]
 
