@@ -18,7 +18,10 @@ class QueryField(forms.CharField):
 
 class SearchForm(forms.Form):
     q = QueryField(required=False, label="Search the guidance")
+    # The reader's "Viewing as": their profession's guidance comes first, nothing is hidden.
     role = forms.SlugField(required=False, max_length=100)
+    # The "Guidance for" filter, which the reader chooses, sees and can remove.
+    audience = forms.SlugField(required=False, max_length=100)
     theme = forms.SlugField(required=False, max_length=100)
     document = forms.SlugField(required=False, max_length=100)
     kind = forms.ChoiceField(required=False, choices=SearchEntry.Kind.choices)

@@ -31,7 +31,7 @@ MIN_PREFIX_CHARS = 3
 
 # PostgreSQL's English stop-word list (Snowball), which it does not index. Both backends drop the
 # same words from a query, so the same query means the same thing on each.
-STOP_WORDS = frozenset(
+POSTGRESQL_STOP_WORDS = frozenset(
     """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
     she her hers herself it its itself they them their theirs themselves what which who whom this
     that these those am is are was were be been being have has had having do does did doing a an
@@ -39,11 +39,43 @@ STOP_WORDS = frozenset(
     during before after above below to from up down in out on off over under again further then
     once here there when where why how all any both each few more most other some such no nor not
     only own same so than too very s t can will just don should now""".split()  # noqa: SIM905
-) | frozenset(
-    # Fillers of a question typed in full (“what if the young person will not talk to us?”):
-    # dropped so that such a question still finds the passage that answers it.
-    "us would could might shall may also".split()  # noqa: SIM905
 )
+# Fillers of a question typed in full (“what if the young person will not talk to us?”): dropped
+# so that such a question still finds the passage that answers it.
+QUESTION_FILLERS = frozenset("us would could might shall may also".split())  # noqa: SIM905
+# What is left of a contraction once the apostrophe splits it ("won't" is "won" and "t").
+CONTRACTED = frozenset(
+    "won didn doesn isn aren wasn weren couldn shouldn wouldn haven hasn hadn ll re ve d m".split()  # noqa: SIM905
+)
+STOP_WORDS = POSTGRESQL_STOP_WORDS | QUESTION_FILLERS | CONTRACTED
+
+# Forms of one word that stemming cannot join ("goes" stems to "goe", "going" to "go"; "people"
+# and "person" share no stem): a typed word also finds its other forms, so that "a young person
+# goes missing" finds "young people going missing". Only irregular forms are listed; regular
+# endings are the stemmer's work. Each group is the forms of one word.
+WORD_FORMS_GROUPS = (
+    ("person", "people", "persons"),
+    ("child", "children"),
+    ("man", "men"),
+    ("woman", "women"),
+    ("go", "goes", "going", "gone", "went"),
+    ("run", "ran"),
+    ("tell", "told"),
+    ("say", "said"),
+    ("know", "knew", "known"),
+    ("feel", "felt"),
+    ("think", "thought"),
+    ("take", "took", "taken"),
+    ("give", "gave", "given"),
+    ("keep", "kept"),
+    ("seek", "sought"),
+    ("teach", "taught"),
+)
+WORD_FORMS = {
+    word: tuple(form for form in group if form != word)
+    for group in WORD_FORMS_GROUPS
+    for word in group
+}
 
 WORD_RE = re.compile(r"[^\W_]+")
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'"})
@@ -81,9 +113,10 @@ def clean_text(text: str) -> str:
 class Term:
     word: str
     prefix: bool = False
+    form: bool = False  # another form of a typed word (WORD_FORMS), not typed itself
 
     def words(self):
-        return (self.word,)
+        return () if self.form else (self.word,)
 
     def __str__(self):
         return self.word + ("*" if self.prefix else "")
@@ -341,6 +374,16 @@ def _is_stop(node: Node) -> bool:
     return all(_is_stop(o) for o in node.options)
 
 
+def with_forms(options: list[Node]) -> list[Node]:
+    """Each typed word followed by its irregular forms (WORD_FORMS); phrases stay exact."""
+    out: list[Node] = []
+    for node in options:
+        out.append(node)
+        if isinstance(node, Term) and not node.form:
+            out.extend(Term(form, form=True) for form in WORD_FORMS.get(node.word, ()))
+    return out
+
+
 def parse(text: str, glossary: Glossary | None = None) -> Query:
     glossary = glossary or Glossary()
     text = clean_text(text or "")
@@ -384,7 +427,7 @@ def parse(text: str, glossary: Glossary | None = None) -> Query:
                 options.extend(item.node.options)
             else:
                 options.append(item.node)
-        options = list(dict.fromkeys(options))
+        options = list(dict.fromkeys(with_forms(options)))
         if not options:
             continue
         node = options[0] if len(options) == 1 else AnyOf(tuple(options))
@@ -404,3 +447,48 @@ def parse(text: str, glossary: Glossary | None = None) -> Query:
         dropped_stop_words=tuple(stop_words),
         only_exclusions=bool(must_not) and not must,
     )
+
+
+# Words so common in this guidance that a name sharing only them with a search is not about it:
+# "Young people in care" is not what "a young person goes missing" is about.
+COMMON_WORDS = frozenset("young people person child children".split())  # noqa: SIM905
+SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A rough stem for comparing names with searches: a word's first irregular form, or the
+    word without a regular ending."""
+    for group in WORD_FORMS_GROUPS:
+        if word in group:
+            return group[0]
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Whether two words are forms of one: one stem, or a long shared beginning
+    ("disclose" and "disclosure", "exploited" and "exploitation")."""
+    if _stem(a) == _stem(b):
+        return True
+    shared = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return shared >= 5 and shared >= 0.75 * min(len(a), len(b))
+
+
+def names_matching(text: str, names: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (value, name) pairs whose name the search text is about: every word of the name
+    that is neither common nor a stop word is in the text (all but one, for a name of three
+    or more such words)."""
+    typed = [w for w in words_of(clean_text(text)) if w not in STOP_WORDS]
+    found = []
+    for item, name in names:
+        wanted = [w for w in words_of(name) if w not in STOP_WORDS and w not in COMMON_WORDS]
+        if not wanted:
+            continue
+        matched = sum(1 for w in wanted if any(_same_word(w, t) for t in typed))
+        if matched == len(wanted) or (len(wanted) >= 3 and matched >= len(wanted) - 1):
+            found.append((item, name))
+    return found

@@ -51,7 +51,8 @@ class RawHit:
     anchor: str
     listed_reference: bool
     score: float
-    sort_key: tuple
+    briefing_id: int  # 0 for none
+    sort_key: tuple  # the page's order (statement.SearchStatement.page)
     roles: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -81,7 +82,15 @@ def _hit(row) -> RawHit:
         anchor=row["anchor"] or "",
         listed_reference=bool(row["listed"]),
         score=row["score"],
-        sort_key=(-row["coverage"], row["score"], row["briefing_id"], row["position"], row["id"]),
+        briefing_id=row["briefing_id"],
+        sort_key=(
+            row["band"],
+            -row["coverage"],
+            row["score"],
+            row["briefing_id"],
+            row["position"],
+            row["id"],
+        ),
     )
 
 
@@ -109,5 +118,5 @@ def read_rows(rows) -> RawResult:
         for briefing_id, found in audiences.items()
     }
     for hit in hits:
-        hit.roles = roles.get(hit.sort_key[2], [])
+        hit.roles = roles.get(hit.briefing_id, [])
     return RawResult(hits=hits, facets=facets, everyone=everyone, sizes=sizes)

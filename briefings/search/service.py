@@ -13,6 +13,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -23,10 +24,11 @@ from briefings.models import Role, SearchEntry
 
 from .engines import backend_for
 from .engines.base import each_word_is_safe
-from .query import STOP_WORDS, Glossary, Query, parse, respell_text
+from .query import STOP_WORDS, Glossary, Query, names_matching, parse, respell_text
 from .results import FACET_OPTIONS, MARK_END, MARK_START, Filters, RawHit, RawResult
 
 PAGE_SIZE = 10
+FEW = 5  # fewer results than this for a search of three words or more: widen it (search())
 PAGE_LINKS = 2  # pages shown either side of the current one
 KIND_ORDER = [value for value, _ in SearchEntry.Kind.choices]
 KIND_LABELS = dict(SearchEntry.Kind.choices)
@@ -63,12 +65,21 @@ class Links:
         self.section = reverse("briefings:section", args=[SLUG, OTHER])
         self.references = reverse("briefings:references")
         self.glossary = reverse("briefings:glossary")
+        self.theme = reverse("briefings:theme", args=[SLUG])
 
     def document_url(self, slug):
         return self.document.replace(SLUG, slug)
 
+    def theme_url(self, slug):
+        return self.theme.replace(SLUG, slug)
+
     def section_url(self, slug, section_slug):
         return self.section.replace(SLUG, slug).replace(OTHER, section_slug)
+
+
+# The URL parameter of each filter, where it differs from the filter's name: `role` in a URL is
+# the reader's "Viewing as" (an emphasis), so the role filter travels as `audience`.
+FILTER_PARAMETER = {"role": "audience"}
 
 
 @dataclass
@@ -77,20 +88,24 @@ class Params:
     filters: Filters = field(default_factory=Filters)
     page: int = 1
     group: str = ""
+    role: str = ""  # "Viewing as": this role's guidance first, never a filter
     path: str = ""  # the search page's URL, filled in by search()
 
     def url(self, **changes) -> str:
-        """This search's URL with some parameters changed; a change of filter goes to page 1."""
+        """This search's URL with some parameters changed; a change of filter goes to page 1.
+        A filter is named as in Filters (role, not audience)."""
         f = self.filters
         values = {
             "q": self.q,
             "kind": f.kind,
             "document": f.document,
-            "role": f.role,
+            "audience": f.role,
             "theme": f.theme,
+            "role": self.role,
             "group": self.group,
             "page": self.page,
         }
+        changes = {FILTER_PARAMETER.get(name, name): v for name, v in changes.items()}
         if changes and "page" not in changes:
             values["page"] = 1
         values.update(changes)
@@ -110,6 +125,7 @@ class Hit:
     document_url: str | None
     roles: list[str]
     context: str | None  # the section a quote is in, or a sub-section's parent
+    for_reader: bool = False  # in the guidance of the role the reader views as (or for everyone)
 
 
 @dataclass
@@ -132,6 +148,22 @@ class Facet:
 
 
 @dataclass
+class SeeAlso:
+    """A theme the search is about, offered beside the results."""
+
+    name: str
+    url: str
+
+
+@dataclass
+class Band:
+    heading: str
+    anchor: str
+    hits: list[Hit]
+    start: int  # the number of its first result
+
+
+@dataclass
 class Group:
     label: str
     url: str | None
@@ -149,7 +181,8 @@ class Page:
 @dataclass
 class Outcome:
     params: Params
-    role: Role | None
+    role: Role | None  # the reader's "Viewing as"
+    audience: Role | None = None  # the role chosen under "Guidance for", a filter
     query: Query | None = None
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
@@ -159,12 +192,16 @@ class Outcome:
     suggestion_url: str | None = None
     typed: str = ""  # what the reader typed, when the page shows a corrected search
     relaxed: bool = False
+    widened: bool = False  # few passages held every word: those with all but one follow them
     pages: list[Page] = field(default_factory=list)
     page_count: int = 0
     previous_url: str | None = None
     next_url: str | None = None
     first_shown: int = 0
     last_shown: int = 0
+    page_size: int = PAGE_SIZE
+    see_also: list[SeeAlso] = field(default_factory=list)
+    glossary_url: str = ""
 
     @property
     def results_phrase(self) -> str:
@@ -191,7 +228,63 @@ class Outcome:
 
     @property
     def unfiltered_url(self):
-        return Params(q=self.params.q, group=self.params.group, path=self.params.path).url()
+        p = self.params
+        return Params(q=p.q, group=p.group, role=p.role, path=p.path).url()
+
+    @property
+    def emphasised(self) -> bool:
+        """Whether the page puts the reader's role first: a role, and no role filter chosen."""
+        return self.role is not None and not self.params.filters.role
+
+    @property
+    def role_results(self) -> int:
+        """How many results are in the reader's role's guidance (glossary terms included), all
+        ranked before the rest."""
+        if not self.emphasised:
+            return 0
+        counts = {o.value: o.count for f in self.facets if f.name == "role" for o in f.options}
+        return min(counts.get(self.role.slug, 0), self.total)
+
+    @property
+    def other_results(self) -> int:
+        return self.total - self.role_results if self.emphasised else 0
+
+    @property
+    def others_url(self) -> str | None:
+        """The page where the other professions' guidance begins, at its first result."""
+        if not self.other_results:
+            return None
+        page = self.role_results // self.page_size + 1
+        return self.params.url(page=page) + "#other-guidance"
+
+    @property
+    def bands(self) -> list[Band]:
+        """The page's hits under two headings when the page puts the reader's role first: their
+        own guidance, then the other professions'. Otherwise one band without a heading."""
+        if not self.emphasised:
+            return [Band("", "", self.hits, self.first_shown)]
+        own = [h for h in self.hits if h.for_reader]
+        others = [h for h in self.hits if not h.for_reader]
+        bands = []
+        if own:
+            bands.append(
+                Band(
+                    f"In guidance for {self.role.name.lower()}",
+                    "own-guidance",
+                    own,
+                    self.first_shown,
+                )
+            )
+        if others:
+            bands.append(
+                Band(
+                    "In other professions’ guidance",
+                    "other-guidance",
+                    others,
+                    self.first_shown + len(own),
+                )
+            )
+        return bands
 
     @property
     def groups(self) -> list[Group]:
@@ -215,7 +308,7 @@ def hit_url(raw: RawHit, links: Links) -> str:
     return f"{links.glossary}#{raw.anchor}"
 
 
-def to_hit(raw: RawHit, links: Links) -> Hit:
+def to_hit(raw: RawHit, links: Links, role: Role | None = None) -> Hit:
     title = marked(raw.title_marked) if raw.title_marked else marked(raw.title)
     context = raw.section_heading if raw.kind == "quote" else raw.parent_heading
     return Hit(
@@ -228,6 +321,8 @@ def to_hit(raw: RawHit, links: Links) -> Hit:
         document_url=links.document_url(raw.document_slug) if raw.document_slug else None,
         roles=[name for _, name in raw.roles],
         context=context if raw.kind in ("section", "quote") else None,
+        for_reader=role is not None
+        and (not raw.document_slug or any(slug == role.slug for slug, _ in raw.roles)),
     )
 
 
@@ -340,8 +435,8 @@ def _facets(params: Params, raw: RawResult) -> list[Facet]:
             params,
             raw,
             "role",
-            "Role",
-            "Everyone",
+            "Guidance for",
+            "All professions",
             [(c.value, c.label, c.count + raw.everyone) for c in roles],
         ),
         _facet(
@@ -365,6 +460,7 @@ def _facets(params: Params, raw: RawResult) -> list[Facet]:
 
 def _paginate(outcome: Outcome, page_size: int):
     params = outcome.params
+    outcome.page_size = page_size
     outcome.page_count = max(1, math.ceil(outcome.total / page_size))
     number = params.page
     if outcome.hits:
@@ -394,21 +490,33 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
     params = replace(params, path=links.search)
     filters = params.filters
     if not params.q.strip():
-        role = Role.objects.filter(slug=filters.role).first() if filters.role else None
-        return Outcome(params=params, role=role)
+        role = Role.objects.filter(slug=params.role).first() if params.role else None
+        return Outcome(params=replace(params, role=role.slug if role else ""), role=role)
 
-    role_row, terms = backend.prelude(filters.role)
-    role = Role(**role_row) if role_row else None
-    if filters.role and role is None:
-        # An unknown role is ignored, as on every other page.
+    prelude = backend.prelude(params.role, filters.role)
+    role = Role(**prelude.roles[params.role]) if params.role in prelude.roles else None
+    audience = Role(**prelude.roles[filters.role]) if filters.role in prelude.roles else None
+    # An unknown role is ignored, as on every other page.
+    if params.role and role is None:
+        params = replace(params, role="")
+    if filters.role and audience is None:
         params = replace(params, filters=replace(filters, role=""))
-    query = parse(params.q, Glossary(terms))
-    outcome = Outcome(params=params, role=role, query=query)
+        filters = params.filters
+    query = parse(params.q, Glossary(prelude.terms))
+    outcome = Outcome(params=params, role=role, query=query, audience=audience)
+    outcome.see_also = [
+        SeeAlso(name, links.theme_url(slug))
+        for slug, name in names_matching(params.q, prelude.themes)
+    ]
+    outcome.glossary_url = links.glossary
     if query.is_empty:
         return outcome
 
     offset = (params.page - 1) * page_size
-    raw = backend.search(query, params.filters, offset, page_size, now)
+    # The reader's role first, unless they chose to see one profession's guidance only.
+    emphasis = role.pk if role is not None and not filters.role else None
+    run = partial(backend.search, emphasis=emphasis)
+    raw = run(query, params.filters, offset, page_size, now)
     counts = {}
     if raw.total == 0:
         # One look-up serves the spelling suggestion and "all the words but one".
@@ -416,7 +524,7 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
         corrections = suggest(backend, query, counts)
         if corrections:
             corrected = query.respell(corrections)
-            found = backend.search(corrected, params.filters, offset, page_size, now)
+            found = run(corrected, params.filters, offset, page_size, now)
             if found.total:
                 # The page now shows the corrected search: its links (pages, filters) carry it.
                 raw, query = found, corrected
@@ -424,20 +532,27 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
                 outcome.params = params = replace(params, q=respell_text(params.q, corrections))
                 outcome.suggestion = params.q
                 outcome.suggestion_url = params.url(page=1)
+    if 0 < raw.total < FEW and len(query.must) > 2:
+        # A question rarely has all its words in the passage that answers it: with only a few
+        # passages holding every word, those holding all but one follow them.
+        found = run(
+            query.all_but_one(), params.filters, offset, page_size, now, coverage=query.must
+        )
+        if found.total > raw.total:
+            raw = found
+            outcome.widened = True
     if raw.total == 0 and len(query.must) > 2:
-        found = backend.search(query.all_but_one(counts), params.filters, offset, page_size, now)
+        found = run(query.all_but_one(counts), params.filters, offset, page_size, now)
         if found.total:
             raw = found
             outcome.relaxed = True
     if raw.total == 0 and len(query.must) > 1:
-        found = backend.search(
-            query.relaxed(), params.filters, offset, page_size, now, coverage=query.must
-        )
+        found = run(query.relaxed(), params.filters, offset, page_size, now, coverage=query.must)
         if found.total:
             raw = found
             outcome.relaxed = True
 
-    outcome.hits = [to_hit(h, links) for h in raw.hits]
+    outcome.hits = [to_hit(h, links, role) for h in raw.hits]
     outcome.total = raw.total
     outcome.capped = raw.capped
     outcome.facets = _facets(params, raw)

@@ -50,6 +50,7 @@ COLUMNS = {
     "anchor": "TEXT",
     "listed": "BIGINT",
     "coverage": "BIGINT",
+    "band": "BIGINT",
     "score": "REAL",
     "briefing_id": "BIGINT",
     "position": "BIGINT",
@@ -131,8 +132,11 @@ def match_sets(filters: Filters) -> dict[str | None, MatchSet]:
 
 
 class SearchStatement:
-    def __init__(self, engine, query: Query, filters: Filters, now, coverage=(), cap=200):
+    def __init__(
+        self, engine, query: Query, filters: Filters, now, coverage=(), cap=200, emphasis=None
+    ):
         self.engine = engine
+        self.emphasis = emphasis
         self.t: Tables = engine.tables
         self.cap = cap
         self.match = value(engine.compile(query))
@@ -256,14 +260,28 @@ class SearchStatement:
             source=source,
         )
 
-    def page(self, offset: int, limit: int) -> Sql:
-        """The page's rows, best first; never past the limit (the row read beyond it only tells
-        that there are more)."""
+    def band(self) -> Sql:
+        """0 for a row in the emphasised role's guidance (its documents', or for everyone), 1
+        for the rest; 0 for every row without a role to emphasise."""
+        if self.emphasis is None:
+            return Sql("0")
         return sql(
-            "SELECT * FROM {rows} f "
-            "ORDER BY f.coverage DESC, f.score, COALESCE(f.briefing_id, 0), f.position, f.id "
-            "LIMIT {limit} OFFSET {offset}",
+            "CASE WHEN f.briefing_id IS NULL OR f.briefing_id IN "
+            "(SELECT a.briefing_id FROM {audiences} a WHERE a.role_id = {role}) "
+            "THEN 0 ELSE 1 END",
+            audiences=self.t.audiences,
+            role=value(self.emphasis),
+        )
+
+    def page(self, offset: int, limit: int) -> Sql:
+        """The page's rows, best first (the emphasised role's first); never past the limit (the
+        row read beyond it only tells that there are more)."""
+        return sql(
+            "SELECT * FROM (SELECT f.*, {band} AS band FROM {rows} f) f "
+            "ORDER BY f.band, f.coverage DESC, f.score, COALESCE(f.briefing_id, 0), "
+            "f.position, f.id LIMIT {limit} OFFSET {offset}",
             rows=self.sets[None].name,
+            band=self.band(),
             limit=value(max(0, min(limit, self.cap - offset))),
             offset=value(offset),
         )
@@ -395,6 +413,7 @@ class SearchStatement:
             listed="CASE WHEN c.listed AND b.has_reference_list THEN 1 ELSE 0 END",
             score="p.score",
             coverage="p.coverage",
+            band="p.band",
             briefing_id="COALESCE(p.briefing_id, 0)",
             position="p.position",
             **self.engine.highlights(),

@@ -1,4 +1,8 @@
-"""The search page: /search/?q=...&role=...&theme=...&document=...&kind=...&page=..."""
+"""The search page: /search/?q=...&role=...&audience=...&theme=...&document=...&kind=...&page=...
+
+`role` is the reader's "Viewing as": their guidance first, everyone else's after it. `audience`
+is the "Guidance for" filter, which keeps only one profession's guidance.
+"""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -16,10 +20,11 @@ def search_params(data) -> Params:
     form = SearchForm(data)
     return Params(
         q=form.value("q"),
+        role=form.value("role"),
         filters=Filters(
             kind=form.value("kind"),
             document=form.value("document"),
-            role=form.value("role"),
+            role=form.value("audience"),
             theme=form.value("theme"),
         ),
         page=form.value("page", 1),

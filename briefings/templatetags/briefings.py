@@ -26,11 +26,11 @@ def absolute_url(context, path):
 
 
 @register.simple_tag
-def active_filters(facets, filters, role=None):
+def active_filters(facets, filters, audience=None):
     """The search filters in force, each with its name, chosen value and the URL without it.
 
-    A chosen value that matches nothing has no option (and so no label): the role's name, or
-    the value itself, stands in."""
+    A chosen value that matches nothing has no option (and so no label): the chosen role's
+    name, or the value itself, stands in."""
     chosen = []
     for facet in facets or []:
         if not facet.clear_url:
@@ -38,8 +38,8 @@ def active_filters(facets, filters, role=None):
         selected = next((o for o in facet.options if o.selected), None)
         if selected:
             label = selected.label
-        elif facet.name == "role" and role is not None:
-            label = role.name
+        elif facet.name == "role" and audience is not None:
+            label = audience.name
         else:
             label = getattr(filters, facet.name, "")
         chosen.append({"title": facet.title, "label": label, "remove_url": facet.clear_url})

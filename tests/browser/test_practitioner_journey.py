@@ -210,25 +210,37 @@ def search_as_the_role(page, base, phone):
     open_menu_if_phone(page, phone)
     page.locator(".site-menu nav").get_by_role("link", name="Search").click()
     page.wait_for_url("**/search/?role=police")
-    page.fill("#search-q", "missing")
+    page.fill("#search-q", "what to do if a young person goes missing")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    # The role is an emphasis: no filter is in force, police guidance comes first, then the
+    # other professions', each under its own heading, and the theme is offered.
     filters = page.locator(".search-filters > summary")
-    assert filters.inner_text().startswith("Filters (1")
+    assert filters.inner_text() == "Filters"
+    own = box(page.get_by_role("heading", name="In guidance for police"))
+    others = box(page.get_by_role("heading", name="In other professions’ guidance"))
+    assert own["y"] < others["y"]
+    assert page.get_by_text("Guidance for social workers").first.is_visible()
+    assert page.get_by_role("link", name="the Going missing theme").is_visible()
     results = box(page.locator("#results-heading"))
-    remove_role = page.get_by_role("link", name=named("Remove the filter Role: Police"))
-    assert box(remove_role)["y"] < results["y"]
     if phone:
         assert box(filters)["y"] < results["y"], "the filters come before the results"
         assert results["y"] < 667 * 1.5
         assert not page.locator(".facet").first.is_visible()
         filters.click()
-    assert page.locator(".facet").first.is_visible()
-    chip = box(page.locator(".filter-chip"))
-    assert chip["height"] >= 24
     assert_clean(page)
-    page.get_by_role("link", name=named("Remove the filter Role: Police")).click()
-    page.wait_for_url(re.compile(r"/search/\?q=missing$"))
+    # One profession only: an explicit filter, named and removable, the role kept.
+    facet = page.locator(".facet", has=page.get_by_role("heading", name="Guidance for"))
+    facet.get_by_role("link", name=re.compile(r"^Social workers")).click()
+    page.wait_for_url(re.compile(r"audience=social-workers"))
+    remove = page.get_by_role("link", name=named("Remove the filter Guidance for: Social workers"))
+    assert box(remove)["y"] < box(page.locator("#results-heading"))["y"]
+    assert box(page.locator(".filter-chip"))["height"] >= 24
+    assert page.locator(".search-filters > summary").inner_text().startswith("Filters (1")
+    assert not page.get_by_role("heading", name="In guidance for police").count()
+    assert_clean(page)
+    remove.click()
+    page.wait_for_url(re.compile(r"/search/\?q=[^&]+&role=police$"))
     assert page.locator(".search-filters > summary").inner_text() == "Filters"
 
 

@@ -89,10 +89,16 @@ def test_a_document_can_be_searched_from_its_page(client, db):
     assert '<input type="hidden" name="role" value="police">' in form
     results = client.get("/search/", {"q": "missing", "document": "police"}).content.decode()
     assert "Document: Police" in results
-    # Another profession's document is searched whole, not through the reader's role filter.
+    # Another profession's document is searched whole: the reader's role is an emphasis, which
+    # travels on, never a filter.
     other = client.get("/documents/social-workers/?role=police").content.decode()
     form = other.split('<form class="search-form document-search"')[1].split("</form>")[0]
-    assert 'name="role"' not in form
+    assert '<input type="hidden" name="role" value="police">' in form
+    whole = client.get("/search/", {"q": "missing", "document": "social-workers"})
+    as_police = client.get(
+        "/search/", {"q": "missing", "document": "social-workers", "role": "police"}
+    )
+    assert as_police.context["outcome"].total == whole.context["outcome"].total > 0
 
 
 def test_a_printed_document_ends_with_its_address_and_the_date(client, db):

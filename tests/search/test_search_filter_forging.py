@@ -54,10 +54,10 @@ def test_marker_characters_in_every_indexed_field_forge_no_filter(target):
 
     assert outcome_of(q="quokkafied").total > 0  # the rows exist and are found unfiltered
     for chosen in (
-        {"role": role.slug},
+        {"audience": role.slug},
         {"theme": theme.slug},
         {"document": other.slug},
-        {"kind": "glossary", "role": role.slug},
+        {"kind": "glossary", "audience": role.slug},
     ):
         found = outcome_of(q="quokkafied", **chosen)
         sources = {hit.url for hit in found.hits}

@@ -154,7 +154,7 @@ def test_roles_changed_from_either_side_are_followed_by_the_role_filter():
     briefing = Briefing.objects.get(slug="otter-notes")
 
     def found():
-        return outcome_of(q="otter", role="schools").total
+        return outcome_of(q="otter", audience="schools").total
 
     assert found() == 0
     schools.briefings.add(briefing)

@@ -137,9 +137,9 @@ def test_a_theme_renamed_is_found_under_its_new_name():
 
 def test_a_change_of_audience_is_followed_by_the_role_filter():
     police = Briefing.objects.get(slug="police")
-    assert "/documents/police/investigating-cse/" not in urls(q="victimless", role="schools")
+    assert "/documents/police/investigating-cse/" not in urls(q="victimless", audience="schools")
     police.audiences.add(Role.objects.get(slug="schools"))
-    assert "/documents/police/investigating-cse/" in urls(q="victimless", role="schools")
+    assert "/documents/police/investigating-cse/" in urls(q="victimless", audience="schools")
 
 
 def test_the_importer_indexes_what_it_writes(tmp_path):

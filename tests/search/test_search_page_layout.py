@@ -21,7 +21,7 @@ def _chips(page):
 
 
 def test_the_filters_control_comes_before_the_results_and_counts_the_filters_in_force(client, db):
-    page = _page(client, q="missing", role="police", theme="going-missing")
+    page = _page(client, q="missing", audience="police", theme="going-missing")
     summary = re.search(r"<summary><span>Filters \((\d+)<", page)
     assert summary
     assert summary.group(1) == "2"
@@ -32,26 +32,28 @@ def test_the_filters_control_comes_before_the_results_and_counts_the_filters_in_
 
 
 def test_each_filter_in_force_is_shown_and_removed_on_its_own(client, db):
-    page = _page(client, q="missing", role="police", theme="going-missing", kind="section")
+    page = _page(client, q="missing", audience="police", theme="going-missing", kind="section")
     chips = _chips(page)
     labels = [label for _, label in chips]
     assert labels == [
         "Remove the filter Kind of result: Sections",
-        "Remove the filter Role: Police",
+        "Remove the filter Guidance for: Police",
         "Remove the filter Theme: Going missing",
     ]
     for href, label in chips:
         kept = parse_qs(urlsplit(href).query)
         assert kept["q"] == ["missing"]
-        removed = {"Kind": "kind", "Role": "role", "Theme": "theme"}[label.split()[3].rstrip(":")]
+        removed = {"Kind": "kind", "Guidance": "audience", "Theme": "theme"}[
+            label.split()[3].rstrip(":")
+        ]
         assert removed not in kept
         assert len(kept) == 3  # q and the two other filters
     assert '<a class="clear-filters" href="/search/?q=missing">Remove all filters</a>' in page
 
 
 def test_a_filter_that_matches_nothing_is_still_named_and_removable(client, db):
-    page = _page(client, q="xylophone", role="police")
-    assert _chips(page) == [("/search/?q=xylophone", "Remove the filter Role: Police")]
+    page = _page(client, q="xylophone", audience="police")
+    assert _chips(page) == [("/search/?q=xylophone", "Remove the filter Guidance for: Police")]
 
 
 def test_results_name_documents_by_their_short_titles(client, db):

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from briefings.models import Briefing, KeyMessage, SearchEntry, Section, Status
+from briefings.models import Briefing, KeyMessage, Role, SearchEntry, Section, Status
 from briefings.search.engines import backend_for
 from briefings.search.query import parse
 from briefings.search.results import Filters
@@ -116,20 +116,79 @@ def test_facet_counts_apply_the_other_filters_but_not_their_own(client):
     assert documents == outcome.total  # sections all belong to a document
 
 
-def test_the_role_from_the_rest_of_the_portal_filters_and_travels_on(client):
-    response = client.get("/search/", {"q": "missing", "role": "police"})
+def test_the_role_from_the_rest_of_the_portal_puts_its_guidance_first_and_hides_nothing(client):
+    question = "what to do if a young person goes missing"
+    response = client.get("/search/", {"q": question, "role": "police"})
     outcome = response.context["outcome"]
     html = response.content.decode()
-    everyone = outcome_of(q="missing").total
-    assert 0 < outcome.total < everyone
+    everyone = outcome_of(q=question)
+    # An emphasis, not a filter: every result of the search for everyone is still found.
+    assert outcome.total == everyone.total
+    assert not outcome.params.filters.active()
     assert response.context["role"].slug == "police"
+    # The police guidance first, then the rest, each part under its own heading.
+    own = [h.for_reader for h in outcome.hits]
+    assert own == sorted(own, reverse=True)
+    assert 0 < own.count(True) < len(own)
+    assert all(("Police" in h.roles or h.kind == "glossary") == h.for_reader for h in outcome.hits)
+    assert html.index('id="own-guidance">In guidance for police') < html.index(
+        'id="other-guidance">In other professions’ guidance'
+    )
+    assert "Guidance for social workers" in html
+    assert outcome.role_results + outcome.other_results == outcome.total
     assert '<input type="hidden" name="role" value="police">' in html
     assert "Viewing as: <strong>Police</strong>" in html
-    assert all("Police" in h.roles or h.kind == "glossary" for h in outcome.hits)
     assert 'href="/documents/police/?role=police"' in html
-    facet_urls = [o.url for f in outcome.facets if f.name != "role" for o in f.options]
+    facet_urls = [o.url for f in outcome.facets for o in f.options]
     assert facet_urls
     assert all("role=police" in url for url in facet_urls)
+
+
+def test_a_role_first_reorders_the_results_for_everyone_and_keeps_each_part_in_rank_order(
+    client,
+):
+    everyone = [h.url for h in outcome_of(q="young people").hits]
+    for role in Role.objects.all():
+        outcome = outcome_of(q="young people", role=role.slug)
+        own = [h.url for h in outcome.hits if h.for_reader]
+        others = [h.url for h in outcome.hits if not h.for_reader]
+        assert [h.url for h in outcome.hits] == own + others
+        # Within each part the order is the ranking's (on the first page, which holds both).
+        assert own == [u for u in everyone if u in own] or outcome.role_results > len(own)
+
+
+def test_the_guidance_for_filter_is_chosen_seen_and_removed_apart_from_the_viewing_role(client):
+    response = client.get(
+        "/search/", {"q": "missing", "role": "police", "audience": "social-workers"}
+    )
+    outcome = response.context["outcome"]
+    html = response.content.decode()
+    assert 0 < outcome.total < outcome_of(q="missing").total
+    assert all("Social workers" in h.roles or h.kind == "glossary" for h in outcome.hits)
+    assert response.context["role"].slug == "police"  # still viewing as police
+    assert "Remove the filter </span>Guidance for: Social workers" in html
+    removed = next(f.clear_url for f in outcome.facets if f.name == "role")
+    assert "audience=" not in removed
+    assert "role=police" in removed
+    assert "In guidance for police" not in html  # one profession chosen: no emphasis
+
+
+def test_other_professions_guidance_is_one_step_away_when_the_role_has_many_results(client):
+    outcome = outcome_of(q="young people", role="police")
+    assert outcome.role_results > 10  # the police results fill the first page
+    assert not any(not h.for_reader for h in outcome.hits)
+    url = outcome.others_url
+    assert url.endswith("#other-guidance")
+    page = client.get(url.split("#")[0])
+    assert 'id="other-guidance"' in page.content.decode()
+
+
+def test_a_search_that_finds_nothing_for_the_role_still_shows_the_other_professions():
+    make_document("wombat-notes", [("s1", "Wombats", "A wombat paragraph.")], role="police")
+    outcome = outcome_of(q="wombat", role="health-commissioners")
+    assert outcome.total == 1
+    assert outcome.role_results == 0
+    assert [b.anchor for b in outcome.bands] == ["other-guidance"]
 
 
 def test_an_unknown_role_or_filter_value_is_ignored_not_an_error(client):
@@ -272,7 +331,8 @@ def test_an_acronym_finds_its_expansion_and_the_expansion_finds_the_acronym(clie
     assert "/glossary/#term-camhs" in {h.url for h in short.hits}
     assert any(marked_words(h.snippet) >= EXPANSION for h in short.hits if h.kind == "section")
     html = run_search(q="CAMHS").content.decode()
-    assert "Also finding CAMHS (Child and Adolescent Mental Health Services)." in html
+    assert "Also finding CAMHS (Child and Adolescent Mental Health Services)" in html
+    assert '<a href="/glossary/#term-camhs">CAMHS in the glossary</a>' in html
 
 
 def test_a_draft_document_and_everything_in_it_is_never_found(client):

@@ -9,11 +9,13 @@ module and never each other; engines/__init__.py chooses one for a connection.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from briefings.models import GlossaryTerm, SearchEntry, Status
+from briefings.models import GlossaryTerm, SearchEntry, Section, Status, Theme
 
 from ..query import Query
 from ..results import Filters, RawResult, read_rows
@@ -33,6 +35,15 @@ from ..statement import EVERY_ROW, Filtering, Scan, SearchStatement, Visibility
 def each_word_is_safe(words) -> bool:
     """Words reach the engines quoted; they hold letters and digits only (query.WORD_RE)."""
     return all(w and w.replace("_", "").isalnum() for w in words)
+
+
+@dataclass
+class Prelude:
+    """What a search reads before the search proper (SearchBackend.prelude)."""
+
+    roles: dict[str, dict] = field(default_factory=dict)  # by slug
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (term, expansion)
+    themes: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
 
 
 class SearchBackend:
@@ -187,18 +198,23 @@ class SearchBackend:
         limit: int,
         now=None,
         coverage: tuple = (),
+        emphasis: int | None = None,
     ) -> RawResult:
         """One page of results, with facet counts.
 
         With `coverage` (the clauses of a query relaxed to "any of the words"), rows that match
-        more of the clauses come first, then the best scores.
+        more of the clauses come first, then the best scores. With `emphasis` (a role's id), the
+        rows of that role's documents and those for everyone (glossary terms) come before the
+        rest, each part ranked as usual.
 
         The work is bounded: when more than the exact limit of rows match under a set's filters,
         only the first exact limit + 1 that may be shown are read, the strong rows first, and
         the page, the total or the facet counts are taken from them (RawResult.capped says so).
         """
         cap = self.exact_limit
-        statement = SearchStatement(self, query, filters, now or timezone.now(), coverage, cap)
+        statement = SearchStatement(
+            self, query, filters, now or timezone.now(), coverage, cap, emphasis
+        )
         result = read_rows(self.fetch(statement.sql(offset, limit)))
         read = {skip: result.sizes[s.name] for skip, s in statement.sets.items()}
         result.total = min(read[None], cap)
@@ -212,29 +228,44 @@ class SearchBackend:
             names = [c[0] for c in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def prelude(self, role_slug: str) -> tuple[dict | None, list[tuple[str, str]]]:
-        """The reader's role and the glossary, in one query, before the search proper.
+    def prelude(self, *role_slugs: str) -> Prelude:
+        """The roles named (the reader's, the one filtered by), the glossary and the themes, in
+        one query, before the search.
 
-        Only the terms readers may see (GlossaryTerm.objects.public(): a term only a draft
-        defines must not be expanded, or named, on the search page)."""
+        Only what readers may see: the public glossary terms (GlossaryTerm.objects.public(): a
+        term only a draft defines must not be expanded, or named, on the search page) and the
+        themes that published sections carry."""
         t = self.tables
         public = GlossaryTerm.objects.using(self.alias).public().order_by()
         shown = Sql(*public.values_list("id", "term", "expansion").query.sql_with_params())
-        role, terms = None, []
+        sections = Section.objects.using(self.alias).published().values("pk")
+        themes = (
+            Theme.objects.using(self.alias)
+            .filter(section_items__content_object__in=sections)
+            .order_by()
+            .values_list("id", "slug", "name")
+            .distinct()
+        )
+        carried = Sql(*themes.query.sql_with_params())
+        found = Prelude()
         for kind, pk, a, b, c in self.fetch_rows(
             sql(
-                "SELECT 'role', id, slug, name, person FROM {role} WHERE slug = {slug} "
-                "UNION ALL SELECT 'term', id, term, expansion, '' FROM ({terms}) public_terms",
+                "SELECT 'role', id, slug, name, person FROM {role} WHERE slug IN ({slugs}) "
+                "UNION ALL SELECT 'term', id, term, expansion, '' FROM ({terms}) public_terms "
+                "UNION ALL SELECT 'theme', id, slug, name, '' FROM ({themes}) carried_themes",
                 role=t.role,
-                slug=value(role_slug or ""),
+                slugs=join(", ", [value(slug) for slug in (*role_slugs, "")]),
                 terms=shown,
+                themes=carried,
             )
         ):
             if kind == "role":
-                role = {"id": pk, "slug": a, "name": b, "person": c}
+                found.roles[a] = {"id": pk, "slug": a, "name": b, "person": c}
+            elif kind == "term":
+                found.terms.append((a, b))
             else:
-                terms.append((a, b))
-        return role, terms
+                found.themes.append((a, b))
+        return found
 
     def fetch_rows(self, statement: Sql) -> list[tuple]:
         with self.connection.cursor() as cursor:
