@@ -1,10 +1,15 @@
 """A search from the reader's parameters to what the page shows.
 
 Cost: two queries for a search that finds something, whatever the filters and page: one for the
-reader's role and the glossary (needed to expand acronyms before searching), one for the search
-itself (matches, facet counts, the page of hits and their snippets). Only when nothing matches do
+roles named, the glossary and the themes (needed to expand acronyms and offer themes before
+searching), one for the search itself (matches, facet counts, the page of hits and their
+snippets). A search of three words or more that fewer than FEW passages match in full runs one
+more, "all the words but one", to follow them with the closest. Only when nothing matches do
 more run, five at most: which words the index lacks, their near spellings and the corrected
 search, or else "all the words but one" and then "any of the words" for the closest results.
+
+The reader's role ("Viewing as", ?role=) orders the results, never filters them: its guidance
+first, then the other professions'. The role filter is the "Guidance for" facet (?audience=).
 """
 
 from __future__ import annotations
