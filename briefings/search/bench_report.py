@@ -112,7 +112,7 @@ SQLITE_NARRATIVE = [
 ]
 
 POSTGRESQL_NARRATIVE = [
-    "Only the page's set is ranked, and only once it is cut: ts_rank_cd() reads each row's "
+    "Only the page's set is ranked, and only once it is cut: ts_rank() reads each row's "
     "vector, so it scores at most the exact limit + 1 rows, never every match. The strong rows "
     "come from a GIN index of the heading and key message alone (a weighted query would have "
     "every match's vector read to check its weights); filters are filter words intersected "

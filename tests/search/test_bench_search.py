@@ -78,7 +78,7 @@ def test_each_database_has_its_own_block_and_the_time_bulk_indexing_took(tmp_pat
         "Bulk indexing: `generate_corpus --scale 100` 41.2 s; `rebuild_search_index` at scale "
         "100 30.0 s." in postgres_block
     )
-    assert "ts_rank_cd()" in postgres_block
+    assert "ts_rank()" in postgres_block
     assert "bm25()" in sqlite_block
 
 

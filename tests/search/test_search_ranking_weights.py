@@ -94,7 +94,7 @@ def patch_weights(monkeypatch, change):
             sqlite, "BM25", Sql(f"bm25({sqlite.FTS}, {', '.join(map(str, changed))})")
         )
         return
-    # ts_rank_cd() takes its weights weakest first ({D, C, B, A}).
+    # ts_rank() takes its weights weakest first ({D, C, B, A}).
     weights = [float(w) for w in postgres.WEIGHTS.strip("{}").split(",")][::-1]
     changed = "{" + ", ".join(map(str, change(weights)[::-1])) + "}"
     rank = postgres.RANK.text.replace(postgres.WEIGHTS, changed)

@@ -2,9 +2,11 @@
 
 - The match is a tsquery built from the parsed tree, every word a quoted lexeme, passed as one
   parameter to to_tsquery(): websearch-style semantics without handing user text to a parser.
-- Ranked with ts_rank_cd() over the weighted vector (heading A, key message B, body C,
-  references and themes D; cover density, so words close together count for more), negated so
+- Ranked with ts_rank() over the weighted vector (heading A, key message B, body C,
+  references and themes D; by how often the words occur, as bm25 does on SQLite), negated so
   that lower is better, and only once the page's set is cut: at most the exact limit + 1 rows.
+  Not ts_rank_cd(): cover density ranked a reference whose short title holds a question's words
+  side by side a hundred times above the sections that discuss them (issue 17).
 - Filters are filter words, intersected through their own GIN index; strong rows come from a
   GIN index of the heading and key message alone; the documents and sections that may not be
   shown are few, found through partial indexes and checked as small hashed sets rather than by
@@ -40,11 +42,11 @@ from .postgres_structures import (
     filter_vector,
 )
 
-# ts_rank_cd() weights in the order {D, C, B, A}: the same proportions as the FTS5 bm25 weights.
+# ts_rank() weights in the order {D, C, B, A}: the same proportions as the FTS5 bm25 weights.
 WEIGHTS = "{0.05, 0.125, 0.5, 1.0}"
 # 1: divide the rank by 1 + log(length), so a long section does not win on bulk alone.
 NORMALISATION = 1
-RANK = Sql(f"-ts_rank_cd('{WEIGHTS}'::float4[], e.{VECTOR}, q.query, {NORMALISATION})")
+RANK = Sql(f"-ts_rank('{WEIGHTS}'::float4[], e.{VECTOR}, q.query, {NORMALISATION})")
 
 
 def _lexemes(words, prefix=False, weights="") -> str:
@@ -104,7 +106,7 @@ def _tsquery(expression: Sql) -> Sql:
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
-    # ts_rank_cd() reads each row's vector: PostgreSQL would score every match before an
+    # ts_rank() reads each row's vector: PostgreSQL would score every match before an
     # ORDER BY ... LIMIT cut them, so the page's set is scored once cut, at most the exact
     # limit + 1 rows.
     scores_after_cut = True
