@@ -39,8 +39,26 @@ class PackForm(PlainLabels, forms.ModelForm):
         }
 
 
-class TargetForm(forms.Form):
-    """?section=<id> or ?key_message=<id>: what the "Add to pack" control points at."""
+class PageQuery(forms.Form):
+    """?page=, the page of the list of packs: anything but a page number is ignored."""
+
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+# The control that takes focus when the editor opens again after a save, a move or a removal.
+FOCUS_RE = re.compile(r"^(?:(?:up|down|remove|note)-\d+|save-notes|save-details|status)$")
+
+
+class EditorQuery(forms.Form):
+    """?focus=, which control of the editor takes focus (and has the confirmation beside it)."""
+
+    focus = forms.RegexField(FOCUS_RE, required=False, max_length=40)
+
+
+class TargetQuery(forms.Form):
+    """?section=<id> or ?key_message=<id>, and ?next=: the "Add to pack" control's link. Each
+    value checked alone, without the database: the GET parameters the page declares
+    (``@query_parameters``); TargetForm then looks the target up."""
 
     section = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     key_message = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -52,6 +70,10 @@ class TargetForm(forms.Form):
         if not path.startswith("/") or not url_has_allowed_host_and_scheme(path, set()):
             return ""
         return path
+
+
+class TargetForm(TargetQuery):
+    """What the "Add to pack" control points at: one published section or key message."""
 
     def clean(self):
         data = super().clean()

@@ -2,12 +2,13 @@
 link), and the trainer's own pages for building packs.
 
 Every view here is ``never_cache``: a pack's page is found only by its secret link and changes
-whenever its trainer edits it, so no shared cache may keep a copy.
+whenever its trainer edits it, so no shared cache may keep a copy. Every view declares the GET
+parameters it reads with ``@query_parameters`` (portal/query.py), as the reading pages do: it sees
+only those, each valid, so a tracking tag or garbage in the address changes nothing.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -20,8 +21,18 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.query import NoParameters, query_parameters
+
 from . import services
-from .forms import AddToPackForm, PackForm, PackItemsForm, TargetForm
+from .forms import (
+    AddToPackForm,
+    EditorQuery,
+    PackForm,
+    PackItemsForm,
+    PageQuery,
+    TargetForm,
+    TargetQuery,
+)
 from .permissions import request_is_trainer, trainer_required
 from .qr import qr_svg
 from .selectors import (
@@ -59,8 +70,11 @@ def _with_robots(response, pack):
 
 @never_cache
 @require_safe
+@query_parameters(PageQuery)
 def pack_index(request):
-    page = Paginator(listed_packs(), LISTED_PER_PAGE).get_page(request.GET.get("page"))
+    query = PageQuery(request.GET)
+    number = query.cleaned_data["page"] if query.is_valid() else None
+    page = Paginator(listed_packs(), LISTED_PER_PAGE).get_page(number)
     return render(
         request,
         "packs/index.html",
@@ -70,6 +84,7 @@ def pack_index(request):
 
 @never_cache
 @require_safe
+@query_parameters(NoParameters)
 def pack_detail(request, token):
     pack = get_pack(token)
     can_edit = request_is_trainer(request) and request.user.pk == pack.owner_id
@@ -89,6 +104,7 @@ def pack_detail(request, token):
 
 @never_cache
 @require_safe
+@query_parameters(NoParameters)
 def pack_handout(request, token):
     pack = get_pack(token)
     pack_url = request.build_absolute_uri(pack.get_absolute_url())
@@ -114,6 +130,7 @@ def pack_handout(request, token):
 
 @never_cache
 @require_safe
+@query_parameters(NoParameters)
 @trainer_required
 def my_packs(request):
     return render(request, "packs/mine.html", {"packs": packs_of(request.user)})
@@ -121,6 +138,7 @@ def my_packs(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(NoParameters)
 @trainer_required
 def pack_create(request):
     form = PackForm(request.POST or None)
@@ -129,9 +147,6 @@ def pack_create(request):
         messages.success(request, f"Created “{pack.title}”. Add sections and key messages to it.")
         return redirect(pack.get_edit_url())
     return render(request, "packs/form.html", {"form": form})
-
-
-FOCUS_RE = re.compile(r"^(?:(?:up|down|remove|note)-\d+|save-notes|save-details|status)$")
 
 
 @dataclass
@@ -166,8 +181,8 @@ def _editor(request, pack, *, details_form=None, items_form=None):
         )
         for index, entry in enumerate(entries)
     ]
-    focus = request.GET.get("focus", "")
-    focus = focus if FOCUS_RE.match(focus) else ""
+    query = EditorQuery(request.GET)
+    focus = query.cleaned_data["focus"] if query.is_valid() else ""
     control, _, focus_pk = focus.partition("-")
     for row in rows:
         if str(row.pk) == focus_pk:
@@ -197,6 +212,7 @@ def _back_to_editor(pack, focus):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(EditorQuery)
 @trainer_required
 def pack_edit(request, token):
     pack = get_own_pack(request, token)
@@ -213,6 +229,7 @@ def pack_edit(request, token):
 
 @never_cache
 @require_POST
+@query_parameters(NoParameters)
 @trainer_required
 def pack_edit_items(request, token):
     """Save every note, then do what the pressed button says: save, move or remove."""
@@ -269,6 +286,7 @@ def _move(request, pack, item_pk, direction, heading):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(NoParameters)
 @trainer_required
 def pack_delete(request, token):
     pack = get_own_pack(request, token)
@@ -282,6 +300,7 @@ def pack_delete(request, token):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(TargetQuery)
 @trainer_required
 def pack_add(request):
     """The "Add to pack" control lands here: choose one of your packs, or start a new one."""
