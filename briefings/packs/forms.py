@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -55,14 +56,9 @@ class EditorQuery(forms.Form):
     focus = forms.RegexField(FOCUS_RE, required=False, max_length=40)
 
 
-class TargetQuery(forms.Form):
-    """?section=<id> or ?key_message=<id>, and ?next=: the "Add to pack" control's link. Each
-    value checked alone, without the database: the GET parameters the page declares
-    (``@query_parameters``); TargetForm then looks the target up."""
+class NextQuery(forms.Form):
+    """?next=, the page to return to: a path on this site, else nowhere."""
 
-    section = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    key_message = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    # The reading page the control was on, to return to: a path on this site, else nowhere.
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def clean_next(self):
@@ -70,6 +66,15 @@ class TargetQuery(forms.Form):
         if not path.startswith("/") or not url_has_allowed_host_and_scheme(path, set()):
             return ""
         return path
+
+
+class TargetQuery(NextQuery):
+    """?section=<id> or ?key_message=<id>, and ?next= (the reading page the control was on): the
+    "Add to pack" control's link. Each value checked alone, without the database: the GET
+    parameters the page declares (``@query_parameters``); TargetForm then looks the target up."""
+
+    section = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    key_message = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class TargetForm(TargetQuery):
@@ -155,3 +160,19 @@ class PackItemsForm(forms.Form):
 
     def note_fields(self):
         return {pk: self[self.note_name(item)] for pk, item in self.items.items()}
+
+
+def _user_field_length(name):
+    return get_user_model()._meta.get_field(name).max_length
+
+
+class TrainerNameForm(PlainLabels, forms.Form):
+    """The trainer's name as their handouts print it ("Prepared by …"): the account's first and
+    last name, both optional (without either a handout names no one)."""
+
+    first_name = forms.CharField(
+        label="First name", required=False, max_length=_user_field_length("first_name")
+    )
+    last_name = forms.CharField(
+        label="Last name", required=False, max_length=_user_field_length("last_name")
+    )

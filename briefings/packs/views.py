@@ -27,11 +27,13 @@ from . import services
 from .forms import (
     AddToPackForm,
     EditorQuery,
+    NextQuery,
     PackForm,
     PackItemsForm,
     PageQuery,
     TargetForm,
     TargetQuery,
+    TrainerNameForm,
 )
 from .permissions import request_is_trainer, trainer_required
 from .qr import qr_svg
@@ -138,6 +140,29 @@ def my_packs(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(NextQuery)
+@trainer_required
+def trainer_name(request):
+    """The trainer's name as their handouts print it; back to where they came from (the editor,
+    say), else to their packs."""
+    back = NextQuery(request.POST if request.method == "POST" else request.GET)
+    back = back.cleaned_data["next"] if back.is_valid() else ""
+    user = request.user
+    form = TrainerNameForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        name = services.set_trainer_name(user, **form.cleaned_data).get_full_name()
+        if name:
+            messages.success(request, f"Saved your name: handouts now say “Prepared by {name}”.")
+        else:
+            messages.success(request, "Saved: your handouts name no one.")
+        return redirect(back or "packs:mine")
+    return render(request, "packs/name.html", {"form": form, "back": back})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 @query_parameters(NoParameters)
 @trainer_required
 def pack_create(request):
@@ -223,7 +248,7 @@ def pack_edit(request, token):
         # The form has written its invalid values onto `pack`: show the saved ones beside it.
         return _editor(request, get_pack(token), details_form=form)
     services.update_details(pack, **form.cleaned_data)
-    messages.success(request, "Saved the title, introduction and visibility.")
+    messages.success(request, "Saved the title, introduction, contact line and visibility.")
     return _back_to_editor(pack, "save-details")
 
 
