@@ -121,8 +121,10 @@ def test_a_trainer_builds_shares_and_prints_a_pack_while_reading(live_portal, sc
     # Signed out, nothing says otherwise; the footer leads to the sign-in.
     page.goto(f"{base}/documents/police/")
     assert page.locator(".account-state").count() == 0
+    assert_clean(page)
     page.get_by_role("link", name="Sign in").click()
     page.wait_for_url("**/accounts/login/**")
+    assert_clean(page)
     page.get_by_label("Username").fill(trainer.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -193,6 +195,8 @@ def test_a_trainer_builds_shares_and_prints_a_pack_while_reading(live_portal, sc
         assert not plain.get_by_role("button", name="Copy link").is_visible()
     finally:
         no_script.close()
+    page.goto(reading)  # the same page signed in, with JavaScript, for axe
+    assert_clean(page)
     pack = Pack.objects.get(owner=trainer)
     items = list(pack.items.order_by("order"))
     assert [(i.kind, i.key_message_id or i.section_id) for i in items] == [
@@ -241,6 +245,7 @@ def test_a_trainer_builds_shares_and_prints_a_pack_while_reading(live_portal, sc
     # Sign out from the header.
     page.locator(".account-state").get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base}/")
+    assert_clean(page)
     assert page.locator(".account-state").count() == 0
 
     # Someone else opens the link, signed out, in a browser of their own.
@@ -266,7 +271,12 @@ def test_a_trainer_builds_shares_and_prints_a_pack_while_reading(live_portal, sc
         assert references.is_visible()
         assert references.locator("li").count() >= 1
         shot(other_page, f"trainer-handout-print-{name}")
-        pdf = PdfReader(io.BytesIO(other_page.pdf(format="A4")))
+        assert_clean(other_page)  # in print media too
+        printed = other_page.pdf(format="A4")
+        folder = os.environ.get("PORTAL_SCREENSHOTS")
+        if folder:
+            (Path(folder) / f"trainer-handout-{name}.pdf").write_bytes(printed)
+        pdf = PdfReader(io.BytesIO(printed))
         pages = [p.extract_text() for p in pdf.pages]
         total = len(pages)
         assert total >= 2
