@@ -32,7 +32,8 @@ class PackForm(PlainLabels, forms.ModelForm):
         help_texts = {
             "title": "For example, the session it is for.",
             "introduction": "Plain text, shown at the top of the pack and the handout.",
-            "contact": "Printed under your name on the handout, for example an email address.",
+            "contact": "Printed on the handout, under your name if you have added one: for"
+            " example an email address.",
         }
         widgets = {
             "introduction": forms.Textarea(attrs={"rows": 4}),
