@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -31,7 +32,8 @@ class PackForm(PlainLabels, forms.ModelForm):
         help_texts = {
             "title": "For example, the session it is for.",
             "introduction": "Plain text, shown at the top of the pack and the handout.",
-            "contact": "Printed under your name on the handout, for example an email address.",
+            "contact": "Printed on the handout, under your name if you have added one: for"
+            " example an email address.",
         }
         widgets = {
             "introduction": forms.Textarea(attrs={"rows": 4}),
@@ -39,12 +41,25 @@ class PackForm(PlainLabels, forms.ModelForm):
         }
 
 
-class TargetForm(forms.Form):
-    """?section=<id> or ?key_message=<id>: what the "Add to pack" control points at."""
+class PageQuery(forms.Form):
+    """?page=, the page of the list of packs: anything but a page number is ignored."""
 
-    section = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    key_message = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    # The reading page the control was on, to return to: a path on this site, else nowhere.
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+# The control that takes focus when the editor opens again after a save, a move or a removal.
+FOCUS_RE = re.compile(r"^(?:(?:up|down|remove|note)-\d+|save-notes|save-details|status)$")
+
+
+class EditorQuery(forms.Form):
+    """?focus=, which control of the editor takes focus (and has the confirmation beside it)."""
+
+    focus = forms.RegexField(FOCUS_RE, required=False, max_length=40)
+
+
+class NextQuery(forms.Form):
+    """?next=, the page to return to: a path on this site, else nowhere."""
+
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def clean_next(self):
@@ -52,6 +67,19 @@ class TargetForm(forms.Form):
         if not path.startswith("/") or not url_has_allowed_host_and_scheme(path, set()):
             return ""
         return path
+
+
+class TargetQuery(NextQuery):
+    """?section=<id> or ?key_message=<id>, and ?next= (the reading page the control was on): the
+    "Add to pack" control's link. Each value checked alone, without the database: the GET
+    parameters the page declares (``@query_parameters``); TargetForm then looks the target up."""
+
+    section = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    key_message = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class TargetForm(TargetQuery):
+    """What the "Add to pack" control points at: one published section or key message."""
 
     def clean(self):
         data = super().clean()
@@ -133,3 +161,19 @@ class PackItemsForm(forms.Form):
 
     def note_fields(self):
         return {pk: self[self.note_name(item)] for pk, item in self.items.items()}
+
+
+def _user_field_length(name):
+    return get_user_model()._meta.get_field(name).max_length
+
+
+class TrainerNameForm(PlainLabels, forms.Form):
+    """The trainer's name as their handouts print it ("Prepared by …"): the account's first and
+    last name, both optional (without either a handout names no one)."""
+
+    first_name = forms.CharField(
+        label="First name", required=False, max_length=_user_field_length("first_name")
+    )
+    last_name = forms.CharField(
+        label="Last name", required=False, max_length=_user_field_length("last_name")
+    )

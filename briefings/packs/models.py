@@ -97,8 +97,9 @@ class Pack(models.Model):
 
     @property
     def trainer_name(self):
-        """The name the handout gives for its trainer: their full name, else their username."""
-        return self.owner.get_full_name() or self.owner.get_username()
+        """The name the handout gives for its trainer: the name they set ("" when none). Never
+        their username, which is how they sign in, not how they wish to be known."""
+        return self.owner.get_full_name()
 
 
 class PackItem(models.Model):

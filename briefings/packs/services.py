@@ -66,6 +66,13 @@ def update_details(pack: Pack, *, title, introduction, visibility, contact="") -
     return pack
 
 
+def set_trainer_name(user, *, first_name, last_name):
+    """The name the trainer's handouts print ("Prepared by …"); blank names no one."""
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
 def save_pack(pack: Pack) -> Pack:
     """Save every field of a pack as given (the admin's form, which may also change the owner)."""
     pack.save()

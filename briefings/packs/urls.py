@@ -24,6 +24,7 @@ app_name = "packs"
 urlpatterns = [
     path("", views.pack_index, name="index"),
     path("mine/", views.my_packs, name="mine"),
+    path("name/", views.trainer_name, name="name"),
     path("new/", views.pack_create, name="create"),
     path("add/", views.pack_add, name="add"),
     path("<packtoken:token>/", views.pack_detail, name="pack"),

@@ -2,12 +2,13 @@
 link), and the trainer's own pages for building packs.
 
 Every view here is ``never_cache``: a pack's page is found only by its secret link and changes
-whenever its trainer edits it, so no shared cache may keep a copy.
+whenever its trainer edits it, so no shared cache may keep a copy. Every view declares the GET
+parameters it reads with ``@query_parameters`` (portal/query.py), as the reading pages do: it sees
+only those, each valid, so a tracking tag or garbage in the address changes nothing.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -20,8 +21,20 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.query import NoParameters, query_parameters
+
 from . import services
-from .forms import AddToPackForm, PackForm, PackItemsForm, TargetForm
+from .forms import (
+    AddToPackForm,
+    EditorQuery,
+    NextQuery,
+    PackForm,
+    PackItemsForm,
+    PageQuery,
+    TargetForm,
+    TargetQuery,
+    TrainerNameForm,
+)
 from .permissions import request_is_trainer, trainer_required
 from .qr import qr_svg
 from .selectors import (
@@ -59,8 +72,11 @@ def _with_robots(response, pack):
 
 @never_cache
 @require_safe
+@query_parameters(PageQuery)
 def pack_index(request):
-    page = Paginator(listed_packs(), LISTED_PER_PAGE).get_page(request.GET.get("page"))
+    query = PageQuery(request.GET)
+    number = query.cleaned_data["page"] if query.is_valid() else None
+    page = Paginator(listed_packs(), LISTED_PER_PAGE).get_page(number)
     return render(
         request,
         "packs/index.html",
@@ -70,6 +86,7 @@ def pack_index(request):
 
 @never_cache
 @require_safe
+@query_parameters(NoParameters)
 def pack_detail(request, token):
     pack = get_pack(token)
     can_edit = request_is_trainer(request) and request.user.pk == pack.owner_id
@@ -89,6 +106,7 @@ def pack_detail(request, token):
 
 @never_cache
 @require_safe
+@query_parameters(NoParameters)
 def pack_handout(request, token):
     pack = get_pack(token)
     pack_url = request.build_absolute_uri(pack.get_absolute_url())
@@ -114,6 +132,7 @@ def pack_handout(request, token):
 
 @never_cache
 @require_safe
+@query_parameters(NoParameters)
 @trainer_required
 def my_packs(request):
     return render(request, "packs/mine.html", {"packs": packs_of(request.user)})
@@ -121,6 +140,30 @@ def my_packs(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(NextQuery)
+@trainer_required
+def trainer_name(request):
+    """The trainer's name as their handouts print it; back to where they came from (the editor,
+    say), else to their packs."""
+    back = NextQuery(request.POST if request.method == "POST" else request.GET)
+    back = back.cleaned_data["next"] if back.is_valid() else ""
+    user = request.user
+    form = TrainerNameForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        name = services.set_trainer_name(user, **form.cleaned_data).get_full_name()
+        if name:
+            messages.success(request, f"Saved your name: handouts now say “Prepared by {name}”.")
+        else:
+            messages.success(request, "Saved: your handouts name no one.")
+        return redirect(back or "packs:mine")
+    return render(request, "packs/name.html", {"form": form, "back": back})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(NoParameters)
 @trainer_required
 def pack_create(request):
     form = PackForm(request.POST or None)
@@ -129,9 +172,6 @@ def pack_create(request):
         messages.success(request, f"Created “{pack.title}”. Add sections and key messages to it.")
         return redirect(pack.get_edit_url())
     return render(request, "packs/form.html", {"form": form})
-
-
-FOCUS_RE = re.compile(r"^(?:(?:up|down|remove|note)-\d+|save-notes|save-details|status)$")
 
 
 @dataclass
@@ -166,8 +206,8 @@ def _editor(request, pack, *, details_form=None, items_form=None):
         )
         for index, entry in enumerate(entries)
     ]
-    focus = request.GET.get("focus", "")
-    focus = focus if FOCUS_RE.match(focus) else ""
+    query = EditorQuery(request.GET)
+    focus = query.cleaned_data["focus"] if query.is_valid() else ""
     control, _, focus_pk = focus.partition("-")
     for row in rows:
         if str(row.pk) == focus_pk:
@@ -197,6 +237,7 @@ def _back_to_editor(pack, focus):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(EditorQuery)
 @trainer_required
 def pack_edit(request, token):
     pack = get_own_pack(request, token)
@@ -207,12 +248,13 @@ def pack_edit(request, token):
         # The form has written its invalid values onto `pack`: show the saved ones beside it.
         return _editor(request, get_pack(token), details_form=form)
     services.update_details(pack, **form.cleaned_data)
-    messages.success(request, "Saved the title, introduction and visibility.")
+    messages.success(request, "Saved the title, introduction, contact line and visibility.")
     return _back_to_editor(pack, "save-details")
 
 
 @never_cache
 @require_POST
+@query_parameters(NoParameters)
 @trainer_required
 def pack_edit_items(request, token):
     """Save every note, then do what the pressed button says: save, move or remove."""
@@ -269,6 +311,7 @@ def _move(request, pack, item_pk, direction, heading):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(NoParameters)
 @trainer_required
 def pack_delete(request, token):
     pack = get_own_pack(request, token)
@@ -282,6 +325,7 @@ def pack_delete(request, token):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@query_parameters(TargetQuery)
 @trainer_required
 def pack_add(request):
     """The "Add to pack" control lands here: choose one of your packs, or start a new one."""
