@@ -468,9 +468,10 @@ def _stem(word: str) -> str:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """Whether two words are forms of one: one stem, or a long shared beginning
-    ("disclose" and "disclosure", "exploited" and "exploitation")."""
-    if _stem(a) == _stem(b):
+    """Whether two words are forms of one: one stem, or stems with a long shared beginning
+    ("disclosing" and "disclosure", "exploited" and "exploitation")."""
+    a, b = _stem(a), _stem(b)
+    if a == b:
         return True
     shared = next(
         (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
