@@ -18,7 +18,7 @@ from briefings.search.query import (
     parse,
     respell_text,
 )
-from briefings.search.service import edit_distance, suggest
+from briefings.search.spelling import edit_distance, suggest
 
 GLOSSARY = Glossary(
     [
