@@ -234,6 +234,13 @@ def test_djangos_widgets_have_names_and_work_from_the_keyboard(live_portal, page
     expect(page.locator("#id_publish_from_1")).to_have_accessible_name("Publish from: Time:")
     filter_help = "Type into this box to filter down the list of available audiences."
     expect(page.get_by_role("img", name=filter_help)).to_have_count(1)
+    # The two-box picker: filter, then Enter moves the first match across.
+    page.locator("#id_audiences_input").focus()
+    page.keyboard.type("in schools")
+    page.keyboard.press("Enter")
+    expect(
+        page.locator("#id_audiences_to option", has_text="Professionals in schools")
+    ).to_have_count(1)
     _shot(page, "admin-keyboard-themes-1280")
 
     # A pack's items, as a superuser changes them: each autocomplete says its column, its row
