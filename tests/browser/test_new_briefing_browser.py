@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from briefings.models import Briefing, Status
 from tests.support.axe import axe_violations
 from tests.support.briefing_files import briefing_file
+from tests.support.word import briefing_docx
 
 pytestmark = pytest.mark.browser
 
@@ -116,6 +117,73 @@ def test_an_editor_imports_a_file_previews_and_publishes_it(live_portal, page, b
 
     _publish_from_the_list(page, title)
     _reader_finds(browser, live_portal.url, title, "youthwork")
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_an_editor_starts_from_word_curates_the_text_and_publishes_it(
+    live_portal, page, browser, width
+):
+    """The .docx (built by python-docx in tests/support/word.py) has a title, key messages,
+    four sections with lists, a quote and a sub-section, and ten references and a line that is
+    not one; the review step shows the converted text for the editor to correct."""
+    title = "Key messages from research on exploitation: Youth workers in the community"
+    word = "detachedwork"
+    page.set_viewport_size({"width": width, "height": 800})
+    _sign_in(page, live_portal.url)
+
+    page.get_by_role("link", name="Import from Word").click()
+    _checked(page, f"word-{width}")
+    page.set_input_files(
+        "#id_file", {"name": "youth-workers.docx", "mimeType": DOCX, "buffer": briefing_docx()}
+    )
+    # The title left empty: the document's first heading is the title.
+    page.get_by_role("checkbox", name="Professionals in schools").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Theme for every section").select_option(label="Barriers to disclosure")
+    page.get_by_role("button", name="Convert and check").click()
+
+    expect(page.get_by_role("heading", name="What importing will do")).to_be_visible()
+    plan = page.locator(".import-documents")
+    expect(plan.locator("caption")).to_contain_text(f"Creates a new document “{title}”")
+    expect(plan.get_by_role("row", name="Key messages")).to_contain_text("3")
+    expect(plan.get_by_role("row", name="References")).to_contain_text("10")
+    text = page.get_by_label("The briefing as a content file")
+    converted = text.input_value()
+    # What the conversion could not carry is said in the text itself, for the editor.
+    assert "# Not read as a reference (line 11): A line that is not a reference" in converted
+    assert "> “They listened to me.”" in converted
+    assert not Briefing.objects.filter(title=title).exists()
+    _checked(page, f"word-review-{width}")
+
+    # The editor corrects the text, checks it again, then creates the draft.
+    text.fill(converted.replace("Paragraph of section 1 cites", f"A {word} paragraph cites", 1))
+    page.get_by_role("button", name="Check again").click()
+    expect(page.get_by_role("heading", name="What importing will do")).to_be_visible()
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.locator(".messagelist")).to_contain_text("It is a draft")
+    # The document's page: its tables of key messages and references scroll inside their own
+    # box in a narrow window; the page itself does not.
+    assert axe_violations(page) == [], page.url
+    assert page.evaluate(OVERFLOW_JS)["page"] == 0
+    _shot(page, f"word-draft-{width}")
+    briefing = Briefing.objects.get(title=title)
+    assert briefing.status == Status.DRAFT
+    assert briefing.source_file == "youth-workers.docx"
+    assert briefing.sections.filter(parent=None).count() == 4
+    assert (briefing.key_messages.count(), briefing.citations.count()) == (3, 10)
+    assert word in briefing.sections.order_by("order").first().body
+
+    page.get_by_role("link", name="View preview").click()
+    expect(page.get_by_role("region", name="Preview")).to_be_visible()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_role("blockquote").filter(has_text="They listened to me.")).to_be_visible()
+    page.go_back()
+
+    _publish_from_the_list(page, title)
+    _reader_finds(browser, live_portal.url, title, word)
 
 
 def _choose_theme(page, row_prefix, name):
