@@ -59,6 +59,12 @@ def test_a_quote_without_paragraphs_takes_no_attribution_from_the_quote_before_i
     assert rendered.html.count("<figure") == 1
 
 
+def test_a_plain_quote_does_not_stop_the_quotes_after_it_being_attributed():
+    rendered = render_markdown("> A definition.\n\n> Words.\n>\n> — Person G")
+    assert rendered.quotes == [RenderedQuote(text="Words.", attribution="Person G")]
+    assert rendered.html.count("<figure") == 1
+
+
 def test_each_of_several_quotes_has_its_own_attribution():
     rendered = render_markdown("> First.\n>\n> — Person E\n\n> Second.\n>\n> — Person F")
     assert rendered.quotes == [
