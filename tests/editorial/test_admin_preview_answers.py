@@ -107,3 +107,16 @@ def test_a_document_that_is_not_a_number_is_no_document(editor_client):
     # Without a document there are no references to check the citation against.
     assert answer["problems"] == []
     assert '<span class="citation-unresolved">Smith, 2099</span>' in answer["html"]
+
+
+def test_a_documents_own_citations_and_relative_links_resolve_in_its_preview(editor_client):
+    police = Briefing.objects.get(slug="police")
+    citation = police.citations.order_by("local_key").first()
+    section = Section.objects.filter(briefing=police, parent=None).order_by("order").first()
+    text = f"As [{citation.label}](cite:{citation.local_key}) says; see [there]({section.slug}/)."
+
+    answer = editor_client.post(URL, {"text": text, "document": str(police.pk)}).json()
+
+    assert answer["problems"] == []
+    assert '<a class="citation" href="' in answer["html"]
+    assert "citation-unresolved" not in answer["html"]

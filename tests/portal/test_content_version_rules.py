@@ -118,3 +118,30 @@ def test_a_version_lost_after_commit_is_logged_and_started_when_the_cache_answer
     )
     assert caching.OUTAGE.edit_pending
     assert "(Down: cache server unreachable)" in caplog.messages[1]
+
+
+def test_a_content_memo_is_computed_once_per_content_version():
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    name = "test-only-memo"
+    caching._memo.pop(name, None)
+    assert caching.content_memo(name, compute) == 1
+    assert caching.content_memo(name, compute) == 1
+    caching.bump_content_version()
+    assert caching.content_memo(name, compute) == 2
+    caching._memo.pop(name, None)
+
+
+def test_a_pages_own_etag_and_last_modified_are_kept_when_it_is_stored():
+    from django.http import HttpResponse
+
+    response = HttpResponse("page")
+    response["ETag"] = '"the-views-own"'
+    response["Last-Modified"] = "Mon, 02 Mar 2026 12:00:00 GMT"
+    caching.PublicPageCacheMiddleware.prepare(response, caching.current_version())
+    assert response["ETag"] == '"the-views-own"'
+    assert response["Last-Modified"] == "Mon, 02 Mar 2026 12:00:00 GMT"
