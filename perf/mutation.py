@@ -232,6 +232,10 @@ def configure(folder: Path, target: Target) -> None:
         "pytest_add_cli_args": ["-p", "no:randomly", "-p", "no:cacheprovider", "-x"]
         + [f"--deselect={test}" for test in target.deselect],
         "pytest_add_cli_args_test_selection": list(target.tests),
+        # A mutant that loops for ever (a `break` removed) is stopped after four times the CPU
+        # time its tests took unmutated, plus four seconds; mutmut's default (thirty times, plus
+        # thirty seconds) held a child for most of an hour on the shared machine.
+        "timeout_multiplier": 2.0,
     }
     lines = ["", "[tool.mutmut]"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
