@@ -119,7 +119,11 @@ TARGETS = (
     Target(
         "importer-validation",
         {"briefings/content/validate.py": None},
-        ("tests/content/test_import_briefings.py", "tests/content/test_import_limits.py"),
+        (
+            "tests/content/test_import_briefings.py",
+            "tests/content/test_import_limits.py",
+            "tests/content/test_reference_identity.py",
+        ),
         # What an accepted import writes and reports, re-importing the whole content (4-22 s
         # each, for every surviving mutant); that each curated file passes validation unchanged
         # is still proved, one file at a time.

@@ -15,6 +15,13 @@ from portal import caching
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def version_file(settings, tmp_path):
+    settings.PAGE_CACHE_VERSION_STORE = "file"
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content-version"
+    return settings.PAGE_CACHE_VERSION_FILE
+
+
 class Down(ConnectionRefusedError):
     pass
 
@@ -40,6 +47,14 @@ def test_an_edit_inside_a_transaction_keeps_the_next_scheduled_publication():
     version = store.read()
     assert version.token != "before"
     assert version.next_change == 4_000_000_000.0
+
+
+def test_an_edit_inside_a_transaction_with_no_version_stored_starts_one(version_file):
+    version_file.unlink(missing_ok=True)  # never written, or evicted
+
+    caching.content_changed(sender=Briefing, instance=None)
+
+    assert caching.version_store().read().next_change is None
 
 
 def test_a_shared_cache_keeps_the_version_until_it_is_evicted(redis_cache, settings):
@@ -136,12 +151,14 @@ def test_a_content_memo_is_computed_once_per_content_version():
     caching._memo.pop(name, None)
 
 
-def test_a_pages_own_etag_and_last_modified_are_kept_when_it_is_stored():
+def test_a_pages_own_etag_last_modified_and_cache_control_are_kept_when_it_is_stored():
     from django.http import HttpResponse
 
     response = HttpResponse("page")
     response["ETag"] = '"the-views-own"'
     response["Last-Modified"] = "Mon, 02 Mar 2026 12:00:00 GMT"
+    response["Cache-Control"] = "public, max-age=60"
     caching.PublicPageCacheMiddleware.prepare(response, caching.current_version())
     assert response["ETag"] == '"the-views-own"'
     assert response["Last-Modified"] == "Mon, 02 Mar 2026 12:00:00 GMT"
+    assert response["Cache-Control"] == "public, max-age=60"
