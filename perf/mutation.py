@@ -59,6 +59,7 @@ TARGETS = (
             "tests/content/test_markdown_sanitising.py",
             "tests/content/test_markdown_time_bound.py",
             "tests/content/test_markdown_quotes.py",
+            "tests/content/test_markdown_citations.py",
         ),
         # Built into _MARKDOWN at import time, before mutmut switches any mutant on.
         skip=("_parser", "_inline_parser"),

@@ -18,6 +18,11 @@ def test_the_figure_keeps_the_quote_and_its_attribution_on_lines_of_their_own():
     )
 
 
+def test_text_after_a_figure_follows_its_closing_tag():
+    html = render_markdown("> Words\n>\n> — A young person\n\nAfter.").html
+    assert html.endswith("</figcaption>\n</figure><p>After.</p>")
+
+
 def test_a_quotes_words_are_its_text_without_formatting_or_line_breaks():
     text = (
         "> un*believ*able, with `code` and\n"
@@ -75,11 +80,13 @@ def test_each_of_several_quotes_has_its_own_attribution():
 
 def test_the_length_check_refuses_what_the_renderer_refuses(settings):
     settings.BRIEFINGS_MARKDOWN_MAX_CHARS = 1_000
-    refused = ["x" * 1_001, "<b>" * 101, ">" * 200 + " deep"]
-    for text in refused:
-        with pytest.raises(ValidationError):
+    refused = {"x" * 1_001: "too_long", "<b>" * 101: "too_deep", ">" * 200 + " deep": "too_deep"}
+    for text, code in refused.items():
+        with pytest.raises(ValidationError) as error:
             render_markdown(text)
-        with pytest.raises(ValidationError):
+        assert error.value.code == code
+        with pytest.raises(ValidationError) as error:
             check_length(text)
+        assert error.value.code == code
     check_length("x" * 1_000)
     check_length("> A quote\n\n- a list")
