@@ -363,3 +363,11 @@ def test_control_characters_around_a_kept_address_are_removed_as_browsers_remove
 @pytest.mark.parametrize(("first", "second"), list(itertools.product(SEPARATORS, repeat=2)))
 def test_the_address_policy_refuses_every_pair_of_leading_separators(first, second):
     assert safe_url(f"{first}{second}evil.example") is None
+
+
+def test_a_lone_surrogate_is_replaced_rather_than_refused_or_crashed_on():
+    # No real text has one, but a pasted fragment of a broken file might: it cannot be encoded
+    # for the sanitiser, so its three bytes (as "surrogatepass" writes it) each become U+FFFD
+    # REPLACEMENT CHARACTER, and the rest is kept.
+    replaced = "\ufffd" * 3
+    assert render_markdown("before \ud800 after").html == f"<p>before {replaced} after</p>"
