@@ -60,6 +60,7 @@ TARGETS = (
             "tests/content/test_markdown_time_bound.py",
             "tests/content/test_markdown_quotes.py",
             "tests/content/test_markdown_citations.py",
+            "tests/content/test_markdown_inline.py",
         ),
         # Built into _MARKDOWN at import time, before mutmut switches any mutant on.
         skip=("_parser", "_inline_parser"),
