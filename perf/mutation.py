@@ -113,6 +113,7 @@ TARGETS = (
             "tests/portal/test_cache_bounds.py",
             "tests/portal/test_canonical_cache_keys.py",
             "tests/portal/test_content_version_rules.py",
+            "tests/portal/test_page_cache_rules.py",
         ),
         # Run while Django starts (AppConfig.ready, the module's OUTAGE), before mutmut switches
         # any mutant on: their effects are tested, their mutants cannot be.
