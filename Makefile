@@ -136,7 +136,8 @@ bench-markdown: install-dev
 
 ## make mutation: mutation testing (mutmut) of the modules that guard readers and data, each with
 ## its own tests, in scratch copies under /tmp; a table of the figures, and a failure when a module
-## scores under 90 % (docs/testing.md). Slow (about half an hour on two CPUs): not part of make test.
+## scores under 90 % (docs/testing.md). Slow (the goal: under half an hour on two CPUs): not part
+## of make test or CI.
 mutation: install-dev
 	$(BIN)/python -m perf.mutation
 
