@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres test-redis cluster-test lint install install-dev migrate content serve bench bench-http bench-search bench-markdown load abuse-test clean
+.PHONY: run test test-sqlite test-postgres test-redis cluster-test lint install install-dev migrate content serve bench bench-http bench-search bench-markdown load abuse-test mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -133,6 +133,13 @@ bench-http: install-dev var
 # writes docs/benchmarks.md and fails if the slowest is over a second.
 bench-markdown: install-dev
 	$(BIN)/python -m perf.markdown_bench
+
+## make mutation: mutation testing (mutmut) of the modules that guard readers and data, each with
+## its own tests, in scratch copies under /tmp; a table of the figures, and a failure when a module
+## scores under 90 % (docs/testing.md). Slow (the goal: under half an hour on two CPUs): not part
+## of make test or CI.
+mutation: install-dev
+	$(BIN)/python -m perf.mutation
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

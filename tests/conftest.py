@@ -12,11 +12,41 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
+# A SQLite file already migrated and holding the content (perf/mutation.py builds one): each test
+# session then starts from a copy of its own instead of migrating and importing (about 9 s), which
+# mutation testing, one short session per mutant, cannot afford.
+TEST_DATABASE_TEMPLATE = os.environ.get("PORTAL_TEST_DATABASE_TEMPLATE")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    if not TEST_DATABASE_TEMPLATE:
+        yield
+        return
+    import tempfile
+
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory(prefix="portal-test-db-") as folder:
+        copy = Path(folder) / "test.sqlite3"
+        shutil.copyfile(TEST_DATABASE_TEMPLATE, copy)
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(copy)
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """Keep the copy of the template (its migrations are applied already), else as asked."""
+    return bool(TEST_DATABASE_TEMPLATE) or request.config.getvalue("reuse_db")
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from briefings.models import Briefing
+
     with django_db_blocker.unblock():
-        call_command("import_briefings", verbosity=0)
+        if not (TEST_DATABASE_TEMPLATE and Briefing.objects.exists()):
+            call_command("import_briefings", verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -353,6 +353,21 @@ def test_tabs_and_newlines_in_a_kept_address_are_removed_as_browsers_remove_them
     assert safe_url("\t/documents/\npolice/ ") == "/documents/police/"
 
 
+def test_control_characters_around_a_kept_address_are_removed_as_browsers_remove_them():
+    # The URL standard strips C0 controls and spaces at both ends, not only white space.
+    assert safe_url("\x01\x1b https://example.org/\x00\x08") == "https://example.org/"
+    html = render_markdown('<a href="\x01https://example.org/">x</a>', inline=True).html
+    assert 'href="https://example.org/"' in html
+
+
 @pytest.mark.parametrize(("first", "second"), list(itertools.product(SEPARATORS, repeat=2)))
 def test_the_address_policy_refuses_every_pair_of_leading_separators(first, second):
     assert safe_url(f"{first}{second}evil.example") is None
+
+
+def test_a_lone_surrogate_is_replaced_rather_than_refused_or_crashed_on():
+    # No real text has one, but a pasted fragment of a broken file might: it cannot be encoded
+    # for the sanitiser, so its three bytes (as "surrogatepass" writes it) each become U+FFFD
+    # REPLACEMENT CHARACTER, and the rest is kept.
+    replaced = "\ufffd" * 3
+    assert render_markdown("before \ud800 after").html == f"<p>before {replaced} after</p>"

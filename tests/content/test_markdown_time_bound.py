@@ -68,6 +68,33 @@ def test_html_tags_nested_to_the_bound_render_and_deeper_ones_are_refused():
         render_markdown("<b>" * (HTML_NESTING + 1) + "inner")
 
 
+def test_the_html_bound_counts_tags_as_browsers_nest_them():
+    # Void elements (<br>) never open; an end tag that matches nothing open is ignored, whatever
+    # the case of the names; each end tag closes one of several open namesakes.
+    for text in ("<br>" * (HTML_NESTING + 1), "<b><b></b></b>" * (HTML_NESTING + 1)):
+        assert render_markdown(text).html
+    for text in ("<b></i>" * (HTML_NESTING + 1), "<B>" * (HTML_NESTING + 1)):
+        with pytest.raises(ValidationError, match=f"more than {HTML_NESTING} HTML tags"):
+            render_markdown(text)
+
+
+def test_a_paragraph_or_heading_at_the_deepest_level_is_not_nesting_too_deep():
+    depth = BLOCK_NESTING - 1
+    for last in ("# A heading", "words"):
+        assert render_markdown(">" * depth + " " + last).html
+
+
+def test_nesting_too_deep_is_refused_with_a_reason_the_editor_can_act_on():
+    depth = BLOCK_NESTING - 1
+    with pytest.raises(ValidationError) as refused:
+        render_markdown("> " * (depth + 1) + "deepest")
+    assert refused.value.code == "too_deep"
+    assert refused.value.messages == [
+        f"This text has quotes and lists nested more than {depth} levels deep "
+        "(a quote is one level, a list two). Flatten them."
+    ]
+
+
 def test_closed_tags_and_autolinks_do_not_count_towards_the_html_bound():
     text = "<b>bold</b> <https://www.gov.uk/> <a@example.org> " * (HTML_NESTING * 2)
     assert render_markdown(text).html.count("<b>") == HTML_NESTING * 2

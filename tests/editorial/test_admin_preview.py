@@ -83,3 +83,29 @@ def test_the_limit_resets_after_a_minute(editor, monkeypatch, db):
     assert not preview.allow_preview(editor)
     now[0] += 60
     assert preview.allow_preview(editor)
+
+
+def test_previews_spread_over_one_minute_count_together(editor, monkeypatch, db):
+    start = 999_960.0  # a whole number of minutes since the epoch
+    now = [start]
+    monkeypatch.setattr(preview, "time", SimpleNamespace(time=lambda: now[0]))
+    for i in range(preview.PREVIEWS_PER_MINUTE):
+        now[0] = start + i * 59.9 / preview.PREVIEWS_PER_MINUTE
+        assert preview.allow_preview(editor)
+    now[0] = start + 59.9
+    assert not preview.allow_preview(editor)
+    # The next minute starts at a multiple of sixty seconds, not sixty seconds after the first.
+    now[0] = start + 60.1
+    assert preview.allow_preview(editor)
+
+
+def test_a_count_lost_from_the_cache_starts_again_at_one(editor, monkeypatch, db):
+    """The counter can expire between being created and being counted (or the cache may not keep
+    it at all); the preview is then the first of the minute, and later ones count from there."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr(preview, "time", SimpleNamespace(time=lambda: 1_000_000.0))
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    for _ in range(preview.PREVIEWS_PER_MINUTE):
+        assert preview.allow_preview(editor)
+    assert not preview.allow_preview(editor)
