@@ -204,7 +204,7 @@ def test_the_revisions_page_lists_each_revision_with_its_author_and_comment(edit
         reverse("admin:briefings_briefing_revisions", args=[briefing.pk])
     ).content.decode()
     assert len(re.findall(r'<input type="radio" name="old"', page)) == 4
-    assert page.count("<td>editor</td>") == 3
+    assert page.count('<td data-label="By">editor</td>') == 3
     assert "Starting point" in page
     assert page.count("Revert to this") == 3  # not offered for the current revision
 
