@@ -17,6 +17,7 @@ backends compile this tree, in which every word is a run of Unicode letters and 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -455,6 +456,9 @@ COMMON_WORDS = frozenset("young people person child children".split())  # noqa: 
 SUFFIXES = ("ing", "ed", "es", "s")
 
 
+# Bounded: every search compares its words with every theme's name (names_matching), and a
+# stranger's searches bring words never seen before.
+@functools.lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
     """A rough stem for comparing names with searches: a word's first irregular form, or the
     word without a regular ending."""

@@ -431,7 +431,7 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
         role = Role.objects.filter(slug=params.role).first() if params.role else None
         return Outcome(params=replace(params, role=role.slug if role else ""), role=role)
 
-    prelude = backend.prelude(params.role, filters.role)
+    prelude = backend.prelude(params.role, filters.role, now=now)
     role = Role(**prelude.roles[params.role]) if params.role in prelude.roles else None
     audience = Role(**prelude.roles[filters.role]) if filters.role in prelude.roles else None
     # An unknown role is ignored, as on every other page.
