@@ -73,8 +73,11 @@ logger = logging.getLogger(__name__)
 
 # The labels ("app_label.modelname") of the content models; see declare_content().
 _content_models: set[str] = set()
-# Fields that make content appear or disappear at a time rather than on a save.
-SCHEDULE_FIELDS = ("publish_from",)
+# Fields that make content appear or disappear at a time rather than on a save: a document's
+# publication date, and a change note's date (a note dated ahead is shown from then on;
+# ChangeNoteQuerySet.shown). Where "created" is only ever set to the moment of saving, none is
+# ahead and it schedules nothing.
+SCHEDULE_FIELDS = ("publish_from", "created")
 VERSION_CACHE_KEY = "portal:content-version"
 _UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
 _ALLOWED_VARY = {"cookie", "accept-encoding"}

@@ -11,7 +11,7 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from briefings.models import Briefing, KeyMessage, Role, Section, Status, Theme
+from briefings.models import Briefing, ChangeNote, KeyMessage, Role, Section, Status, Theme
 from portal import caching
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +247,24 @@ def test_a_scheduled_publication_is_recorded_and_renews_the_version_when_due(
         assert response["X-Page-Cache"] == "miss"
         assert briefing.title.encode() in response.content
         assert caching.current_version().next_change is None
+
+
+def test_a_change_note_dated_ahead_is_scheduled_and_shown_when_its_time_comes(
+    client, django_capture_on_commit_callbacks
+):
+    briefing = Briefing.objects.get(slug="police")
+    text = "A corrected figure in the section on trust, dated ahead."
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        with django_capture_on_commit_callbacks(execute=True):
+            note = ChangeNote.objects.create(
+                briefing=briefing, note=text, created=timezone.now() + timedelta(hours=2)
+            )
+        assert caching.current_version().next_change == pytest.approx(note.created.timestamp())
+        assert text.encode() not in client.get(DOCUMENT).content
+        clock.shift(timedelta(hours=2, seconds=1))
+        response = client.get(DOCUMENT)
+        assert response["X-Page-Cache"] == "miss"
+        assert text.encode() in response.content
 
 
 def test_a_missing_or_damaged_version_file_starts_a_new_version(version_file):
