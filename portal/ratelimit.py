@@ -201,14 +201,44 @@ class Gate:
     """At most ``size`` requests at work in this process, and ``queue`` more waiting (up to
     ``BUSY_WAIT_SECONDS``) for their turn; one more is refused at once. Readers who search at
     the same moment wait a little for each other; a crowd cannot take more than ``size + queue``
-    threads from the pages the cache answers."""
+    threads from the pages the cache answers.
 
-    def __init__(self, size: int, queue: int):
+    With a ``share``, the work also takes at most that share of the process's CPU time over
+    any stretch longer than ``burst`` seconds of it: each request's CPU time is spent from a
+    credit that refills at ``share`` seconds a second, up to ``burst``, and a request waits
+    (within its queue place) while the credit is spent. A bound on how many run at once does
+    not bound the time they take: with a client always waiting, one is always running, and
+    every page the process answers meanwhile waits for it to let go of the interpreter (the
+    GIL)."""
+
+    def __init__(self, size, queue, share=None, burst=1.0, clock=time.monotonic, wait=None):
         self.size = size
         self.queue = queue
+        self.share = share
+        self.burst = burst
+        self.clock = clock
+        self.credit = burst
+        self.refilled = clock()
         self.working = 0
         self.waiting = 0
         self.turn = threading.Condition()
+        # How a request waits for its turn (the tests' clock advances instead).
+        self.wait = wait or self.turn.wait
+
+    def _refill(self) -> None:
+        now = self.clock()
+        if self.share is not None:
+            self.credit = min(self.burst, self.credit + (now - self.refilled) * self.share)
+        self.refilled = now
+
+    def _until_allowed(self) -> float:
+        """Seconds until one more may start: 0 now, math.inf until one at work finishes."""
+        if self.working >= self.size:
+            return math.inf
+        if self.share is None:
+            return 0.0
+        self._refill()
+        return 0.0 if self.credit > 0 else -self.credit / self.share
 
     def acquire(self) -> bool:
         with self.turn:
@@ -216,16 +246,23 @@ class Gate:
                 return False
             self.waiting += 1
             try:
-                if not self.turn.wait_for(lambda: self.working < self.size, BUSY_WAIT_SECONDS):
-                    return False
+                deadline = self.clock() + BUSY_WAIT_SECONDS
+                while (wait := self._until_allowed()) > 0:
+                    left = deadline - self.clock()
+                    if left <= 0:
+                        return False
+                    self.wait(min(wait, left))
             finally:
                 self.waiting -= 1
             self.working += 1
             return True
 
-    def release(self) -> None:
+    def release(self, cpu_seconds: float = 0.0) -> None:
         with self.turn:
             self.working -= 1
+            if self.share is not None:
+                self._refill()
+                self.credit -= cpu_seconds
             self.turn.notify()
 
     def in_use(self) -> int:
@@ -233,18 +270,21 @@ class Gate:
             return self.working + self.waiting
 
 
-_gates: dict[tuple[str, int, int], Gate] = {}
+_gates: dict[tuple, Gate] = {}
 _gates_lock = threading.Lock()
 
 
 def gate(name: str) -> Gate | None:
-    """This process's gate for ``name`` (``settings.CONCURRENCY_LIMITS``), or None."""
+    """This process's gate for ``name`` (``settings.CONCURRENCY_LIMITS``, with its share of
+    ``settings.CPU_SHARES``), or None."""
     size = settings.CONCURRENCY_LIMITS.get(name)
     if not size:
         return None
     queue = settings.CONCURRENCY_QUEUE
+    share = settings.CPU_SHARES.get(name)
+    burst = settings.CPU_SHARE_BURST
     with _gates_lock:
-        return _gates.setdefault((name, size, queue), Gate(size, queue))
+        return _gates.setdefault((name, size, queue, share, burst), Gate(size, queue, share, burst))
 
 
 def rate_limited(name: str, *, methods=None, when=None, as_json=False):
@@ -276,11 +316,12 @@ def rate_limited(name: str, *, methods=None, when=None, as_json=False):
                 return too_many_requests(
                     request, name, BUSY_RETRY_SECONDS, busy=True, as_json=as_json
                 )
+            started = time.thread_time()
             try:
                 return view(request, *args, **kwargs)
             finally:
                 if turn is not None:
-                    turn.release()
+                    turn.release(time.thread_time() - started)
 
         return limited
 

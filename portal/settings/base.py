@@ -10,6 +10,8 @@ from .env import (
     env_list,
     env_path,
     env_rate,
+    env_seconds,
+    env_share,
     env_str,
 )
 
@@ -201,6 +203,13 @@ CONCURRENCY_LIMITS = {
     "sign-in": env_int("SIGN_IN_CONCURRENCY", 1, minimum=1),
 }
 CONCURRENCY_QUEUE = env_int("CONCURRENCY_QUEUE", 2, minimum=0)
+# The share of each process's CPU time those requests may take, over any stretch longer than
+# CPU_SHARE_BURST seconds of it (portal/ratelimit.py, Gate). Bounding how many run at once does
+# not bound their time: with strangers' searches always waiting, one is always running, and every
+# page the process answers waits for it to let go of the interpreter. Ordinary readers' searches
+# come in bursts far inside the burst.
+CPU_SHARES = {"search": env_share("SEARCH_CPU_SHARE", 0.1)}
+CPU_SHARE_BURST = env_seconds("CPU_SHARE_BURST", 1.0, minimum=0.05)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

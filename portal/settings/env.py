@@ -4,6 +4,7 @@ Every helper raises ImproperlyConfigured naming the variable, so a typo in a dep
 as a clear start-up error instead of a subtly misconfigured site.
 """
 
+import math
 import os
 import re
 from pathlib import Path
@@ -48,6 +49,39 @@ def env_int(name, default, *, minimum=None):
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}.") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def env_share(name, default):
+    """A share of the time, over 0 and at most 1 ("0.1"), or None for "off"."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw.strip().lower() == "off":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 1:
+        raise ImproperlyConfigured(
+            f"{name} must be a number over 0 and at most 1 (e.g. 0.1), or off; got {raw!r}."
+        )
+    return value
+
+
+def env_seconds(name, default, *, minimum):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not value >= minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a number of seconds, at least {minimum}; got {raw!r}."
+        )
     return value
 
 

@@ -15,8 +15,15 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from portal import gunicorn_conf
-from portal.ratelimit import client_bucket, gate, hit, rate_limited, seconds_until_allowed
+from portal import gunicorn_conf, ratelimit
+from portal.ratelimit import (
+    Gate,
+    client_bucket,
+    gate,
+    hit,
+    rate_limited,
+    seconds_until_allowed,
+)
 
 READER = "198.51.100.20"
 START = 1_800_000_000.0  # the start of a window for every period used below
@@ -256,3 +263,85 @@ def test_production_leaves_threads_for_the_pages_the_cache_answers():
     assert most > 0
     # Working and waiting together, one kind of request never holds every thread.
     assert most + settings.CONCURRENCY_QUEUE < gunicorn_conf.threads
+
+
+class Clock:
+    """The gate's clock, which waiting advances instead of sleeping."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.waited = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def wait(self, seconds):
+        self.now += seconds
+        self.waited += seconds
+
+
+def test_a_gates_share_lets_a_burst_through_then_holds_the_next_until_its_credit_is_back():
+    clock = Clock()
+    turn = Gate(1, 0, share=0.1, burst=0.5, clock=clock, wait=clock.wait)
+    assert turn.acquire()
+    turn.release(0.4)
+    assert turn.acquire()
+    assert clock.waited == 0  # 0.1 s of credit was left: it started at once
+    turn.release(0.25)  # 0.15 s over the credit: 1.5 s to earn it back at a tenth
+    assert turn.acquire()
+    assert clock.waited == pytest.approx(1.5)
+    turn.release(0.0)
+
+
+def test_a_gates_share_refuses_as_busy_rather_than_wait_past_the_busy_wait():
+    clock = Clock()
+    turn = Gate(1, 0, share=0.1, burst=0.5, clock=clock, wait=clock.wait)
+    assert turn.acquire()
+    turn.release(1.5)  # a second over: ten seconds to earn back, more than a request may wait
+    assert not turn.acquire()
+    assert clock.waited == pytest.approx(ratelimit.BUSY_WAIT_SECONDS)
+    assert turn.in_use() == 0
+    clock.now += 10
+    assert turn.acquire()
+
+
+def test_a_gates_credit_refills_no_further_than_its_burst():
+    clock = Clock()
+    turn = Gate(1, 0, share=0.1, burst=0.5, clock=clock, wait=clock.wait)
+    clock.now += 3600  # an idle hour does not bank an hour of work
+    assert turn.acquire()
+    turn.release(0.6)
+    assert turn.acquire()
+    assert clock.waited == pytest.approx(1.0)
+
+
+def test_without_a_share_a_gate_counts_only_who_is_at_work():
+    clock = Clock()
+    turn = Gate(1, 0, clock=clock, wait=clock.wait)
+    assert turn.acquire()
+    turn.release(100.0)
+    assert turn.acquire()
+    assert clock.waited == 0
+
+
+def test_the_cpu_time_of_a_limited_view_is_spent_from_its_processs_share(settings, rf, monkeypatch):
+    """A search that takes a tenth of a second of CPU, with a share that earns that back in
+    100 s: the next search is refused as busy, not queued behind it for minutes."""
+    settings.CONCURRENCY_LIMITS = {**settings.CONCURRENCY_LIMITS, "search": 1}
+    settings.CONCURRENCY_QUEUE = 0
+    settings.CPU_SHARES = {"search": 0.001}
+    settings.CPU_SHARE_BURST = 0.05
+    monkeypatch.setattr(ratelimit, "BUSY_WAIT_SECONDS", 0.05)
+
+    @rate_limited("search")
+    def costly_search(request):
+        started = time.thread_time()
+        while time.thread_time() - started < 0.1:
+            pass
+        return HttpResponse("results")
+
+    request = rf.get("/search/", {"q": "grooming"}, REMOTE_ADDR=READER)
+    assert costly_search(request).status_code == 200
+    refused = costly_search(request)
+    assert refused.status_code == 429
+    assert "answering a lot of searches at the moment" in refused.content.decode()

@@ -182,3 +182,25 @@ def test_the_limits_come_from_the_environment_and_fail_loudly(monkeypatch):
         monkeypatch.setenv("RATE_LIMIT_SEARCH", bad)
         with pytest.raises(ImproperlyConfigured, match="RATE_LIMIT_SEARCH must be COUNT/PERIOD"):
             env_rate("RATE_LIMIT_SEARCH", "60/1m")
+
+
+def test_the_search_cpu_share_comes_from_the_environment_and_fails_loudly(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.settings.env import env_seconds, env_share
+
+    assert env_share("SEARCH_CPU_SHARE", 0.1) == 0.1
+    monkeypatch.setenv("SEARCH_CPU_SHARE", "0.25")
+    assert env_share("SEARCH_CPU_SHARE", 0.1) == 0.25
+    monkeypatch.setenv("SEARCH_CPU_SHARE", "off")
+    assert env_share("SEARCH_CPU_SHARE", 0.1) is None
+    for bad in ["0", "1.5", "-0.1", "a tenth", "nan"]:
+        monkeypatch.setenv("SEARCH_CPU_SHARE", bad)
+        with pytest.raises(ImproperlyConfigured, match="SEARCH_CPU_SHARE must be a number"):
+            env_share("SEARCH_CPU_SHARE", 0.1)
+    monkeypatch.setenv("CPU_SHARE_BURST", "2.5")
+    assert env_seconds("CPU_SHARE_BURST", 1.0, minimum=0.05) == 2.5
+    for bad in ["0.01", "soon", "nan"]:
+        monkeypatch.setenv("CPU_SHARE_BURST", bad)
+        with pytest.raises(ImproperlyConfigured, match="CPU_SHARE_BURST must be a number"):
+            env_seconds("CPU_SHARE_BURST", 1.0, minimum=0.05)
