@@ -123,6 +123,7 @@ TARGETS = (
         "importer-validation",
         {"briefings/content/validate.py": None},
         (
+            "tests/content/test_validation_rules.py",
             "tests/content/test_import_briefings.py",
             "tests/content/test_import_limits.py",
             "tests/content/test_reference_identity.py",
