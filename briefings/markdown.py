@@ -269,13 +269,12 @@ def _text_of(tokens: list[Token]) -> str:
 
 
 # The renderer has no rule for these tokens' types: it writes each from its tag, nesting (only
-# -1 closes) and attributes, and ends the line after it when ``block`` is true.
+# -1 closes) and attributes, and ends the line after it when ``block`` is true. An opening tag
+# here never ends its line (a token's ``block`` is false unless set).
 
 
-def _opening(tag: str, css_class: str | None = None, *, line_break: bool = True) -> Token:
-    token = Token(f"{tag}_open", tag, 1, attrs={"class": css_class} if css_class else {})
-    token.block = line_break
-    return token
+def _opening(tag: str, css_class: str) -> Token:
+    return Token(f"{tag}_open", tag, 1, attrs={"class": css_class})
 
 
 def _closing(tag: str, *, line_break: bool = True) -> Token:
@@ -323,7 +322,7 @@ def _quotes(state) -> None:
         result.quotes.append(RenderedQuote(text=_text_of(quote), attribution=_text_of([caption])))
         # The figure's own tags are not followed by a line break, as before the change of
         # parser: the stored HTML of the curated content stays byte for byte the same.
-        before[open_index] = _opening("figure", "quote", line_break=False)
+        before[open_index] = _opening("figure", "quote")
         after[close_index] = [
             _opening("figcaption", "quote-attribution"),
             caption,
