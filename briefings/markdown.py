@@ -112,7 +112,7 @@ class RenderedQuote:
 
 @dataclass
 class Rendered:
-    html: str
+    html: str = ""
     quotes: list[RenderedQuote] = field(default_factory=list)
     cited_reference_ids: list[int] = field(default_factory=list)
     unresolved_citations: list[str] = field(default_factory=list)
@@ -268,11 +268,18 @@ def _text_of(tokens: list[Token]) -> str:
     return re.sub(r"\s+", " ", " ".join(_inline_text(t) for t in tokens if t.type == "inline"))
 
 
-def _block(
-    type_: str, tag: str, nesting: int, css_class: str | None = None, *, line_break: bool = True
-) -> Token:
-    token = Token(type_, tag, nesting, attrs={"class": css_class} if css_class else {})
-    token.block = line_break  # the renderer ends a block tag's line
+# The renderer has no rule for these tokens' types: it writes each from its tag, nesting (only
+# -1 closes) and attributes, and ends the line after it when ``block`` is true. An opening tag
+# here never ends its line (a token's ``block`` is false unless set).
+
+
+def _opening(tag: str, css_class: str) -> Token:
+    return Token(f"{tag}_open", tag, 1, attrs={"class": css_class})
+
+
+def _closing(tag: str, *, line_break: bool = True) -> Token:
+    token = Token(f"{tag}_close", tag, -1)
+    token.block = line_break
     return token
 
 
@@ -315,12 +322,12 @@ def _quotes(state) -> None:
         result.quotes.append(RenderedQuote(text=_text_of(quote), attribution=_text_of([caption])))
         # The figure's own tags are not followed by a line break, as before the change of
         # parser: the stored HTML of the curated content stays byte for byte the same.
-        before[open_index] = _block("figure_open", "figure", 1, "quote", line_break=False)
+        before[open_index] = _opening("figure", "quote")
         after[close_index] = [
-            _block("figcaption_open", "figcaption", 1, "quote-attribution"),
+            _opening("figcaption", "quote-attribution"),
             caption,
-            _block("figcaption_close", "figcaption", -1),
-            _block("figure_close", "figure", -1, line_break=False),
+            _closing("figcaption"),
+            _closing("figure", line_break=False),
         ]
     if not before:
         return
@@ -342,7 +349,7 @@ def _citations(state) -> None:
             continue
         children = token.children or []
         for index, link in enumerate(children):
-            href = link.attrGet("href") if link.type == "link_open" else None
+            href = link.attrGet("href")  # only a link's opening has one
             if not isinstance(href, str) or not href.startswith(CITE_SCHEME):
                 continue
             key = href[len(CITE_SCHEME) :]
@@ -390,8 +397,8 @@ def render_markdown(
     """Render content Markdown to sanitised HTML, collecting quotes and citations on the way."""
     _check_size(text)
     # Lone surrogates cannot be encoded for the sanitiser; no real text has them.
-    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    result = Rendered(html="")
+    text = text.encode(errors="surrogatepass").decode(errors="replace")
+    result = Rendered()
     tokens = _MARKDOWN.parse(text, {"resolver": resolver, "result": result})
     _check_blocks(tokens)
     if inline and [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:

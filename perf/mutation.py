@@ -123,6 +123,7 @@ TARGETS = (
         "importer-validation",
         {"briefings/content/validate.py": None},
         (
+            "tests/content/test_validation_rules.py",
             "tests/content/test_import_briefings.py",
             "tests/content/test_import_limits.py",
             "tests/content/test_reference_identity.py",
@@ -209,20 +210,11 @@ def copy_tree(destination: Path) -> None:
 
 def build_template(destination: Path) -> Path:
     """A SQLite database migrated and holding the curated content, from the unmutated code."""
+    from tests.support.content_database import build_content_database
+
     path = destination / "template.sqlite3"
-    environ = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": f"sqlite:///{path}",
-    }
-    for command in (["migrate", "--noinput"], ["import_briefings"]):
-        subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-            [sys.executable, "manage.py", *command, "-v", "0"],
-            env=environ,
-            check=True,
-            cwd=ROOT,
-        )
-    return path
+    path.unlink(missing_ok=True)
+    return build_content_database(path)
 
 
 def configure(folder: Path, target: Target) -> None:

@@ -80,6 +80,8 @@ _content_models: set[str] = set()
 SCHEDULE_FIELDS = ("publish_from", "created")
 VERSION_CACHE_KEY = "portal:content-version"
 _UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
+# The response headers the cache reads and writes, each named once.
+ETAG, LAST_MODIFIED, CACHE_CONTROL, VARY = "ETag", "Last-Modified", "Cache-Control", "Vary"
 _ALLOWED_VARY = {"cookie", "accept-encoding"}
 # What a cache that is down raises: the version file's file system, or the Redis client.
 CACHE_ERRORS = (OSError, RedisError)
@@ -90,6 +92,11 @@ class ContentVersion:
     token: str
     changed_at: float  # when content last changed (Unix time): the pages' Last-Modified
     next_change: float | None  # the next scheduled publication, if any
+
+    @classmethod
+    def new(cls, next_change: float | None) -> ContentVersion:
+        """A version with a token no page was stored under, changed now."""
+        return cls(secrets.token_hex(8), time.time(), next_change)
 
     def due(self, now: float) -> bool:
         return self.next_change is not None and now >= self.next_change
@@ -120,7 +127,7 @@ class FileVersionStore:
 
     def read(self) -> ContentVersion | None:
         try:
-            return ContentVersion.loads(self.path.read_text(encoding="utf-8"))
+            return ContentVersion.loads(self.path.read_bytes())
         except FileNotFoundError:
             return None
 
@@ -133,7 +140,7 @@ class FileVersionStore:
         temporary = self.path.with_name(
             f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
         )
-        temporary.write_text(version.dumps(), encoding="utf-8")
+        temporary.write_bytes(version.dumps().encode())
         os.replace(temporary, self.path)
 
 
@@ -148,8 +155,7 @@ class CacheVersionStore:
         self.cache = cache
 
     def read(self) -> ContentVersion | None:
-        raw = self.cache.get(VERSION_CACHE_KEY)
-        return ContentVersion.loads(raw) if raw else None
+        return ContentVersion.loads(self.cache.get(VERSION_CACHE_KEY))
 
     def write(self, version: ContentVersion) -> None:
         self.cache.set(VERSION_CACHE_KEY, version.dumps(), timeout=None)
@@ -169,9 +175,8 @@ def page_cache():
 def version_store():
     cache = page_cache()
     kind = settings.PAGE_CACHE_VERSION_STORE
-    if kind == "auto":
-        kind = "file" if isinstance(cache, (LocMemCache, DummyCache)) else "cache"
-    if kind == "file":
+    local = isinstance(cache, (LocMemCache, DummyCache))
+    if kind == "file" or (kind == "auto" and local):
         return FileVersionStore(settings.PAGE_CACHE_VERSION_FILE)
     return CacheVersionStore(cache)
 
@@ -212,7 +217,7 @@ def bump_content_version(*, reschedule=True) -> ContentVersion:
     else:
         previous = store.read()
         next_change = previous.next_change if previous else None
-    version = ContentVersion(secrets.token_hex(8), time.time(), next_change)
+    version = ContentVersion.new(next_change)
     store.write(version)
     return version
 
@@ -222,9 +227,7 @@ def current_version() -> ContentVersion:
     version = store.read()
     if version is None:
         # Never written, or evicted from a full cache: every page is rendered afresh.
-        version = store.create(
-            ContentVersion(secrets.token_hex(8), time.time(), next_scheduled_change())
-        )
+        version = store.create(ContentVersion.new(next_scheduled_change()))
     elif version.due(time.time()):
         version = bump_content_version()
     return version
@@ -253,14 +256,10 @@ def content_memo(name: str, compute):
 
 
 def _is_content(sender) -> bool:
-    meta = getattr(sender, "_meta", None)
-    # Migrations send signals from historical models (module "__fake__"), whose schema may be
-    # older than the models this module queries.
-    return (
-        meta is not None
-        and meta.label_lower in _content_models
-        and getattr(sender, "__module__", "") != "__fake__"
-    )
+    # The sender of a model signal is always a model class. Migrations send signals from
+    # historical models (module "__fake__"), whose schema may be older than the models this
+    # module queries.
+    return sender._meta.label_lower in _content_models and sender.__module__ != "__fake__"
 
 
 def _after_commit():
@@ -372,10 +371,10 @@ def is_cacheable_request(request) -> bool:
 def is_storable_response(response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    cache_control = response.get("Cache-Control", "").lower()
+    cache_control = response.get(CACHE_CONTROL, "").lower()
     if any(directive in cache_control for directive in _UNCACHEABLE_DIRECTIVES):
         return False
-    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    vary = {v.strip().lower() for v in response.get(VARY, "").split(",") if v.strip()}
     return vary <= _ALLOWED_VARY
 
 
@@ -392,7 +391,8 @@ def page_key(request, version: ContentVersion) -> str | None:
     if scheme in _DEFAULT_PORTS:
         host = host.removesuffix(_DEFAULT_PORTS[scheme])
     url = f"{scheme}://{host}{request.path}?{query}"
-    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    # Django decodes the path and query as UTF-8, replacing what is not: the URL is text.
+    digest = hashlib.sha256(url.encode()).hexdigest()
     return f"portal:page:{version.token}:{digest}"
 
 
@@ -446,8 +446,8 @@ class PublicPageCacheMiddleware:
             response[CACHE_STATUS_HEADER] = "miss"
         answer = get_conditional_response(
             request,
-            etag=response["ETag"],
-            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            etag=response[ETAG],
+            last_modified=parse_http_date_safe(response[LAST_MODIFIED]),
             response=response,
         )
         answer[CACHE_STATUS_HEADER] = response[CACHE_STATUS_HEADER]
@@ -455,11 +455,11 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def prepare(response, version: ContentVersion):
-        if not response.has_header("ETag"):
+        if not response.has_header(ETAG):
             set_response_etag(response)
-        if not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(version.changed_at)
-        if not response.has_header("Cache-Control"):
+        if not response.has_header(LAST_MODIFIED):
+            response[LAST_MODIFIED] = http_date(version.changed_at)
+        if not response.has_header(CACHE_CONTROL):
             # Shared and browser caches may keep the page but must ask again each time: the
             # ETag makes that a cheap 304, and an edit is seen on the very next request.
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)

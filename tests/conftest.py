@@ -80,10 +80,10 @@ def sqlite_content_file(django_db_setup, django_db_blocker, tmp_path_factory):
     A copy of the in-memory SQLite test database when there is one (mark the test django_db);
     otherwise (PostgreSQL) it is built from scratch, which takes a few seconds."""
     import sqlite3
-    import subprocess
-    import sys
 
     from django.db import connection
+
+    from tests.support.content_database import build_content_database
 
     path = tmp_path_factory.mktemp("sqlite") / "content.sqlite3"
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
@@ -94,20 +94,7 @@ def sqlite_content_file(django_db_setup, django_db_blocker, tmp_path_factory):
             copy.execute("PRAGMA journal_mode=WAL")  # as production runs it
             copy.close()
         return path
-    environ = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": f"sqlite:///{path}",
-    }
-    for command in (["migrate", "--noinput"], ["import_briefings"]):
-        subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-            [sys.executable, "manage.py", *command, "-v", "0"],
-            env=environ,
-            check=True,
-            capture_output=True,
-            cwd=Path(__file__).resolve().parent.parent,
-        )
-    return path
+    return build_content_database(path)
 
 
 @pytest.fixture

@@ -120,12 +120,12 @@ class Validator:
     def _check_references(self):
         label_limit = max_length(Citation, "label")
         for data in self.briefings:
-            local: dict[str, ReferenceData] = {}
+            keys: set[str] = set()
             works: dict[str, str] = {}
             for ref in data.references:
-                if ref.key in local:
+                if ref.key in keys:
                     self._err(data, ref.line, f"duplicate reference key '{ref.key}'")
-                local.setdefault(ref.key, ref)
+                keys.add(ref.key)
                 key = work_key(ref)
                 if not key:
                     self._err(data, ref.line, f"'{ref.key}' needs a title or a work: to name it")

@@ -95,6 +95,25 @@ def test_nesting_too_deep_is_refused_with_a_reason_the_editor_can_act_on():
     ]
 
 
+def test_text_too_long_or_tagged_too_deep_is_refused_with_a_reason_the_editor_can_act_on(
+    settings,
+):
+    settings.BRIEFINGS_MARKDOWN_MAX_CHARS = 1_000
+    with pytest.raises(ValidationError) as refused:
+        render_markdown("x" * 1_001)
+    assert refused.value.code == "too_long"
+    assert refused.value.messages == [
+        "This text is 1,001 characters long; the limit is 1,000. Split it into sub-sections."
+    ]
+    with pytest.raises(ValidationError) as refused:
+        render_markdown("<b>" * 101)
+    assert refused.value.code == "too_deep"
+    assert refused.value.messages == [
+        "This text has more than 100 HTML tags open inside each other. "
+        "Close them, or write the text in Markdown."
+    ]
+
+
 def test_closed_tags_and_autolinks_do_not_count_towards_the_html_bound():
     text = "<b>bold</b> <https://www.gov.uk/> <a@example.org> " * (HTML_NESTING * 2)
     assert render_markdown(text).html.count("<b>") == HTML_NESTING * 2

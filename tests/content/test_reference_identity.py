@@ -25,3 +25,7 @@ def test_a_label_names_one_or_two_authors_and_the_first_of_more():
 
 def test_a_collaboration_written_with_with_is_labelled_by_its_lead():
     assert default_label(_ref(authors="Beckett, H. with Warrington, C.")) == "Beckett et al., 2009"
+
+
+def test_authors_in_which_no_name_can_be_told_apart_are_labelled_as_written():
+    assert default_label(_ref(authors="and")) == "and, 2009"

@@ -4,10 +4,12 @@ long a shared cache keeps it (until evicted, never a timeout), and what an outag
 log and remembers (an edit, and nothing else)."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.db.migrations.state import ProjectState
+from django.utils import timezone
 
 from briefings.models import Briefing
 from portal import caching
@@ -162,3 +164,32 @@ def test_a_pages_own_etag_last_modified_and_cache_control_are_kept_when_it_is_st
     assert response["ETag"] == '"the-views-own"'
     assert response["Last-Modified"] == "Mon, 02 Mar 2026 12:00:00 GMT"
     assert response["Cache-Control"] == "public, max-age=60"
+
+
+def test_a_version_started_after_an_eviction_records_the_next_scheduled_publication(version_file):
+    publish_from = timezone.now() + timedelta(days=3)
+    Briefing.objects.filter(slug="police").update(publish_from=publish_from)
+    version_file.unlink(missing_ok=True)  # evicted, or never written
+
+    assert caching.current_version().next_change == pytest.approx(publish_from.timestamp())
+
+
+def test_the_version_file_is_written_into_folders_that_do_not_exist_yet(settings, tmp_path):
+    settings.PAGE_CACHE_VERSION_STORE = "file"
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "var" / "cache" / "content-version"
+
+    version = caching.bump_content_version()
+
+    assert caching.version_store().read() == version
+
+
+def test_a_reset_outage_is_over_and_has_no_edit_pending(settings):
+    settings.PAGE_CACHE_RETRY_SECONDS = 600
+    outage = caching.CacheOutage()
+    outage.begin(Down("cache server unreachable"), edit_pending=True)
+    assert outage.active()
+
+    outage.reset()
+
+    assert not outage.active()
+    assert outage.recover() is None  # no new version: no edit was lost

@@ -5,10 +5,12 @@ outage logs, whichever call to the cache failed."""
 import logging
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.http import HttpResponse
 
 from portal import caching
+from tests.support.clock import MOMENT
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,47 @@ def test_each_failing_call_logs_its_error_and_the_page_is_served(
     with caplog.at_level(logging.WARNING, logger="portal.caching"):
         assert client.get(DOCUMENT).status_code == 200
     assert any("(Down: cache server unreachable)" in message for message in caplog.messages)
+
+
+def test_a_page_is_kept_for_page_cache_seconds(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    with time_machine.travel(MOMENT, tick=False) as clock:
+        assert client.get(DOCUMENT)["X-Page-Cache"] == "miss"
+        clock.shift(59)
+        assert client.get(DOCUMENT)["X-Page-Cache"] == "hit"
+        clock.shift(2)
+        assert client.get(DOCUMENT)["X-Page-Cache"] == "miss"
+
+
+def test_a_request_reads_the_content_version_once(client, monkeypatch):
+    """The version found at the start of a request serves the whole request (the page's key
+    reads the roles through it, to tell a real ?role= from junk), so a page from the cache
+    costs one read of the version."""
+    url = f"{DOCUMENT}?role=police"
+    reads = []
+    real_read = caching.FileVersionStore.read
+
+    def counted(store):
+        reads.append(store.path)
+        return real_read(store)
+
+    client.get(url)
+    monkeypatch.setattr(caching.FileVersionStore, "read", counted)
+    for _ in range(2):
+        reads.clear()
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        assert len(reads) == 1
+
+
+@pytest.mark.parametrize("path", ["/documents/police/%FF%FE/", "/documents/%ED%A0%80/"])
+def test_a_path_that_is_not_utf_8_is_answered_not_found(client, path):
+    for _ in range(2):
+        assert client.get(path).status_code == 404
+
+
+def test_a_query_that_is_not_utf_8_is_answered_and_then_served_from_the_cache(client):
+    url = "/search/?q=%FF%ED%A0%80grooming"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
