@@ -49,6 +49,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
             call_command("import_briefings", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_gates():
+    """Each test starts with its process's concurrency gates new: a gate's CPU credit spent in
+    one test must not make another wait (portal/ratelimit.py, Gate)."""
+    from portal import ratelimit
+
+    with ratelimit._gates_lock:
+        ratelimit._gates.clear()
+
+
 @pytest.fixture(scope="session")
 def _content_version_file(tmp_path_factory):
     return tmp_path_factory.mktemp("page-cache") / "content-version"

@@ -208,7 +208,7 @@ CONCURRENCY_QUEUE = env_int("CONCURRENCY_QUEUE", 2, minimum=0)
 # not bound their time: with strangers' searches always waiting, one is always running, and every
 # page the process answers waits for it to let go of the interpreter. Ordinary readers' searches
 # come in bursts far inside the burst.
-CPU_SHARES = {"search": env_share("SEARCH_CPU_SHARE", 0.1)}
+CPU_SHARES = {"search": env_share("SEARCH_CPU_SHARE", 0.05)}
 CPU_SHARE_BURST = env_seconds("CPU_SHARE_BURST", 1.0, minimum=0.05)
 
 X_FRAME_OPTIONS = "DENY"
