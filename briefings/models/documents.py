@@ -228,13 +228,23 @@ class Briefing(RendersMarkdown, models.Model):
 SHARED_INPUTS = ("published_year", "published_month", "slug", "glossary")
 
 
+def published_section(now=None, through=""):
+    """The condition on a section that readers may see it (SectionQuerySet.published), or,
+    with `through` ("content_object__"), on a row that points at such a section: a query can
+    then check the one section each row names rather than list every published section."""
+    now = now or timezone.now()
+    return Q(
+        **{f"{through}status": Status.PUBLISHED},
+        **{f"{through}briefing__in": Briefing.objects.published(now)},
+    ) & (
+        Q(**{f"{through}parent__isnull": True})
+        | Q(**{f"{through}parent__status": Status.PUBLISHED})
+    )
+
+
 class SectionQuerySet(models.QuerySet):
     def published(self, now=None):
-        now = now or timezone.now()
-        return self.filter(
-            status=Status.PUBLISHED,
-            briefing__in=Briefing.objects.published(now),
-        ).filter(Q(parent__isnull=True) | Q(parent__status=Status.PUBLISHED))
+        return self.filter(published_section(now))
 
     def for_role(self, role):
         if role is None:

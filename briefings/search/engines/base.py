@@ -17,7 +17,8 @@ from django.db import connections
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from briefings.models import GlossaryTerm, SearchEntry, Section, Status, Theme, ThemedSection
+from briefings.models import GlossaryTerm, SearchEntry, Status, Theme, ThemedSection
+from briefings.models.documents import published_section
 
 from ..query import Query
 from ..results import Filters, RawResult, read_rows
@@ -278,11 +279,12 @@ class SearchBackend:
         """_shown()'s SQL, with _MOMENT where the moment goes."""
         public = GlossaryTerm.objects.using(self.alias).public(_PLACEHOLDER).order_by()
         shown = Sql(*public.values_list("id", "term", "expansion").query.sql_with_params())
-        # One EXISTS per theme stops at its first published section; a join would read every
-        # theme link of every published section (43 ms at corpus scale 100 on PostgreSQL).
-        sections = Section.objects.using(self.alias).published(_PLACEHOLDER).values("pk")
+        # One EXISTS per theme, which checks the section each of its links names and stops at
+        # the first published one. A join, or a test against the list of published sections,
+        # reads every published section: 43 ms (join) on PostgreSQL and 10 ms (either) on
+        # SQLite at corpus scale 100.
         carrying = ThemedSection.objects.using(self.alias).filter(
-            tag=OuterRef("pk"), content_object__in=sections
+            published_section(_PLACEHOLDER, through="content_object__"), tag=OuterRef("pk")
         )
         themes = (
             Theme.objects.using(self.alias)
