@@ -74,7 +74,11 @@ TARGETS = (
     Target(
         "published-filtering",
         {
-            "briefings/models/documents.py": ("*QuerySet.published", "*QuerySet.for_role"),
+            "briefings/models/documents.py": (
+                "*QuerySet.published",
+                "*QuerySet.for_role",
+                "published_section",
+            ),
             "briefings/models/editorial.py": ("ChangeNoteQuerySet.*",),
             "briefings/models/references.py": ("GlossaryTermQuerySet.public",),
         },
