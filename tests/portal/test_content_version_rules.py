@@ -106,13 +106,18 @@ def test_an_outage_is_logged_with_its_error_and_retry_time(settings, caplog):
     ]
 
 
-def test_an_edit_whose_version_cannot_be_written_is_logged_and_retried_at_commit(
-    monkeypatch, caplog
-):
+@pytest.fixture
+def unwritable_version(monkeypatch):
+    """The version store's server is unreachable when a new version is written."""
+
     def unreachable(self, version):
         raise Down("cache server unreachable")
 
     monkeypatch.setattr(caching.FileVersionStore, "write", unreachable)
+
+
+@pytest.mark.usefixtures("unwritable_version")
+def test_an_edit_whose_version_cannot_be_written_is_logged_and_retried_at_commit(caplog):
     with caplog.at_level(logging.WARNING, logger="portal.caching"):
         caching.content_changed(sender=Briefing, instance=None)  # inside the test's transaction
     assert caplog.messages == [
@@ -120,13 +125,8 @@ def test_an_edit_whose_version_cannot_be_written_is_logged_and_retried_at_commit
     ]
 
 
-def test_a_version_lost_after_commit_is_logged_and_started_when_the_cache_answers(
-    monkeypatch, caplog
-):
-    def unreachable(self, version):
-        raise Down("cache server unreachable")
-
-    monkeypatch.setattr(caching.FileVersionStore, "write", unreachable)
+@pytest.mark.usefixtures("unwritable_version")
+def test_a_version_lost_after_commit_is_logged_and_started_when_the_cache_answers(caplog):
     with caplog.at_level(logging.WARNING, logger="portal.caching"):
         caching._after_commit()
     assert caplog.messages[0] == (
