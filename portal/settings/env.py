@@ -54,34 +54,34 @@ def env_int(name, default, *, minimum=None):
 
 def env_share(name, default):
     """A share of the time, over 0 and at most 1 ("0.1"), or None for "off"."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = os.environ.get(name, "").strip()
+    if not raw:
         return default
-    if raw.strip().lower() == "off":
+    if raw.lower() == "off":
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not 0 < value <= 1:
-        raise ImproperlyConfigured(
-            f"{name} must be a number over 0 and at most 1 (e.g. 0.1), or off; got {raw!r}."
-        )
-    return value
+    return _env_number(
+        name, raw, lambda v: 0 < v <= 1, "a number over 0 and at most 1 (e.g. 0.1), or off"
+    )
 
 
 def env_seconds(name, default, *, minimum):
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = os.environ.get(name, "").strip()
+    if not raw:
         return default
+    return _env_number(
+        name, raw, lambda v: v >= minimum, f"a number of seconds, at least {minimum}"
+    )
+
+
+def _env_number(name, raw, accepts, wanted):
+    """``raw`` as a float that ``accepts`` takes (a word, or "nan", is refused), or a loud error
+    saying what was ``wanted``."""
     try:
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not value >= minimum:
-        raise ImproperlyConfigured(
-            f"{name} must be a number of seconds, at least {minimum}; got {raw!r}."
-        )
+    if not accepts(value):
+        raise ImproperlyConfigured(f"{name} must be {wanted}; got {raw!r}.")
     return value
 
 

@@ -13,10 +13,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import PathConverter, SlugConverter
 from django.urls.resolvers import RoutePattern
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from briefings.models import Briefing, KeyMessage, Role, Section, Theme
+from tests.support.fuzzing import TEXT, fuzzed, request_with_any_query
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,6 @@ PRIVATE_PREFIXES = ("admin/", "accounts/", "packs/", "preview/")
 ALLOWED = {200, 301, 302, 304, 404}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 QUERY_KEYS = ["role", "q", "sort", "page", "theme", "document", "kind", "type", "format"]
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=40)
 
 
 def public_routes(patterns=None, prefix=""):
@@ -82,11 +82,7 @@ def real(db):
 
 
 @pytest.mark.parametrize("route", ROUTES)
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzed(max_examples=15)
 @given(data=st.data())
 def test_any_path_parts_and_query_parameters_give_no_server_error(client, real, route, data):
 
@@ -96,16 +92,8 @@ def test_any_path_parts_and_query_parameters_give_no_server_error(client, real, 
         return quote(value, safe="")
 
     url = "/" + PARAMETER.sub(fill, route)
-    query = data.draw(
-        st.dictionaries(
-            st.one_of(st.sampled_from(QUERY_KEYS), TEXT.filter(bool)),
-            st.one_of(st.sampled_from([*real["role"], "cited", "author", "2", "-1"]), TEXT),
-            max_size=4,
-        ),
-        label="query",
-    )
-    method = data.draw(st.sampled_from(["get", "head"]), label="method")
-    response = getattr(client, method)(url, query)
+    values = [*real["role"], "cited", "author", "2", "-1"]
+    query, response = request_with_any_query(client, data, url, QUERY_KEYS, values)
     assert response.status_code in ALLOWED, (url, query, response.status_code)
 
 
