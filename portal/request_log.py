@@ -57,6 +57,7 @@ class RequestLogMiddleware:
                 "cache": response.get(CACHE_STATUS_HEADER, "-"),
                 "client": client_address(request),
                 **({"limit": response.rate_limit} if hasattr(response, "rate_limit") else {}),
+                **({"handed_to": "search pool"} if getattr(response, "search_pool", False) else {}),
             },
         )
         return response

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from portal.query import query_parameters
 from portal.ratelimit import rate_limited
+from portal.search_pool import in_search_pool
 
 from .forms import SearchForm
 from .results import Filters
@@ -39,6 +40,7 @@ def asks_a_question(request) -> bool:
 
 @require_safe
 @query_parameters(SearchForm)
+@in_search_pool(when=asks_a_question)
 @rate_limited("search", when=asks_a_question)
 def search_page(request):
     outcome = search(search_params(request.GET))

@@ -49,6 +49,7 @@ class Cluster:
     a: AppServer
     b: AppServer
     nginx: Nginx
+    search_pool: AppServer
     passwords: dict[str, str] = field(default_factory=dict)
     facts: dict = field(default_factory=dict)
 
@@ -83,8 +84,9 @@ def build(processes: Processes) -> Cluster:
     processes.on_exit("the work directory", lambda: shutil.rmtree(work, ignore_errors=True))
     postgres, redis = PostgreSQL(work, processes), Redis(work, processes)
     a, b = AppServer("A", work, processes), AppServer("B", work, processes)
+    pool = AppServer("S", work, processes, unit="portal-search@.service")
     nginx = Nginx(work, processes)
-    cluster = Cluster(work, processes, postgres, redis, a, b, nginx)
+    cluster = Cluster(work, processes, postgres, redis, a, b, nginx, pool)
     processes.on_exit("the logs", cluster.keep_logs)
     say(f"Work directory {work}{' (as root: postgres and www-data own their parts)' * IS_ROOT}")
 
@@ -94,12 +96,12 @@ def build(processes: Processes) -> Cluster:
     redis.start()
     say(f"Redis on port {redis.port} with deploy/redis/portal.conf")
     settings = settings_for((postgres, redis), nginx.https_port)
-    for server in (a, b):
+    for server in (a, b, pool):
         server.configure(settings)
     say("migrate, import_briefings, collectstatic (server A's environment) ...")
     a.manage("migrate", "--noinput", "-v", "0")
     a.manage("import_briefings", "-v", "0")
-    for server in (a, b):
+    for server in (a, b, pool):
         server.manage("collectstatic", "--noinput", "-v", "0")
     cluster.passwords = {
         name: secrets.token_urlsafe(12) for name in ("editor", "trainer", "locked", "reader")
@@ -107,10 +109,11 @@ def build(processes: Processes) -> Cluster:
     script = USERS_SCRIPT.format(users=json.dumps(cluster.passwords))
     output = a.manage("shell", "-c", script, capture=True).stdout
     cluster.facts = json.loads(output.strip().splitlines()[-1])
-    for server in (a, b):
+    for server in (a, b, pool):
         server.start()
         say(f"server {server.name}: gunicorn on port {server.port}, var/ in {server.var}")
-    nginx.configure([a, b], a.var / "staticfiles")
+    say(f"server {pool.name} is the search pool ({pool.unit})")
+    nginx.configure([a, b], pool, a.var / "staticfiles")
     nginx.start()
     say(f"nginx: https://localhost:{nginx.https_port} (HTTP/2, TLS), http on {nginx.http_port}")
     return cluster

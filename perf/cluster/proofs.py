@@ -223,6 +223,49 @@ def check_static_files(cluster) -> Result:
     )
 
 
+def check_search_pool(cluster) -> Result:
+    """A search the cache cannot answer is run by the pool, niced, for the reader's address;
+    the page servers only hand it over, and no client can reach the pool's location itself."""
+    import os
+    import secrets
+
+    word = f"grooming {secrets.token_hex(4)}"
+    reader = through_nginx(cluster.nginx, "127.0.0.7")
+    before = {server.name: len(server.requests_logged()) for server in (cluster.a, cluster.b)}
+    pool_before = len(cluster.search_pool.requests_logged())
+    answer = reader.get(f"/search/?q={word.replace(' ', '+')}")
+    direct_ask = reader.get("/_search/search/?q=grooming")
+    handed = [
+        entry
+        for server in (cluster.a, cluster.b)
+        for entry in server.requests_logged()[before[server.name] :]
+        if entry.get("handed_to") == "search pool"
+    ]
+    ran = [
+        entry
+        for entry in cluster.search_pool.requests_logged()[pool_before:]
+        if entry["path"] == "/search/"
+    ]
+    niceness = os.getpriority(os.PRIO_PROCESS, cluster.search_pool.process.pid)
+    clients = ", ".join(entry.get("client", "?") for entry in ran) or "nobody"
+    ok = (
+        answer.status == 200
+        and word.split()[1].encode() in answer.body
+        and answer.header("X-Accel-Redirect") is None
+        and len(handed) == 1
+        and [entry.get("client") for entry in ran] == ["127.0.0.7"]
+        and direct_ask.status == 404
+        and niceness == 10
+    )
+    return Result(
+        "Uncached searches run in the niced search pool",
+        ok,
+        f"a new search through nginx: {answer.status}; handed over by a page server "
+        f"{len(handed)}×; run by the pool for {clients} (want 127.0.0.7) at nice {niceness}; "
+        f"/_search/ asked directly: {direct_ask.status}",
+    )
+
+
 def check_redis_configuration(cluster) -> Result:
     config = cluster.redis.client().config_get("maxmemory*")
     ok = int(config["maxmemory"]) == 256 * 1024 * 1024 and config["maxmemory-policy"] in (
@@ -286,6 +329,7 @@ CHECKS = [
     check_reader_address,
     check_compression,
     check_static_files,
+    check_search_pool,
     check_redis_configuration,
     check_backup,
 ]

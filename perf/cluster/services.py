@@ -208,10 +208,17 @@ class Redis:
 
 
 class AppServer:
-    """A gunicorn server started from deploy/systemd/portal@.service, with its own var/."""
+    """A gunicorn server started from its unit in deploy/systemd/ (a page server's, portal@, or
+    the search pool's, portal-search@), with its own var/."""
 
-    def __init__(self, name, work: Path, processes: Processes):
+    def __init__(self, name, work: Path, processes: Processes, unit="portal@.service", config=None):
         self.name = name
+        self.unit = unit
+        # Another gunicorn configuration in place of the unit's (make abuse-test's, which adds
+        # its measurements to the production one).
+        self.config = config
+        # Variables from the environment systemd starts with (the unit's own come on top).
+        self.inherited: dict[str, str] = {}
         self.port = free_port()
         self.var = work / f"server-{name.lower()}" / "var"
         self.env_file = work / f"server-{name.lower()}" / "portal.env"
@@ -226,9 +233,11 @@ class AppServer:
         self.env = render_env_file({**settings, "PORTAL_VAR_DIR": str(self.var)}, self.env_file)
 
     def command(self):
-        unit = Unit.read(DEPLOY / "systemd" / "portal@.service")
+        unit = Unit.read(DEPLOY / "systemd" / self.unit)
+        replaced = {"portal/gunicorn_conf.py": str(self.config)} if self.config else {}
         return unit.command(
             {
+                **replaced,
                 "/srv/portal/current/.venv/bin/": f"{BIN}/",
                 "/etc/portal/portal.env": str(self.env_file),
                 "/srv/portal/current": str(ROOT),
@@ -260,7 +269,7 @@ class AppServer:
             f"server {self.name}",
             command.argv,
             log=log,
-            env={**os.environ, **command.environment},
+            env=command.process_environment({**os.environ, **self.inherited}),
             cwd=command.cwd,
         )
         from .http import direct
@@ -310,7 +319,7 @@ class Nginx:
             capture_output=True,
         )  # fmt: skip
 
-    def configure(self, servers: list[AppServer], static_root: Path):
+    def configure(self, servers: list[AppServer], search_pool: AppServer, static_root: Path):
         self.dir.mkdir()
         self.make_certificate()
         a, b = servers
@@ -319,6 +328,7 @@ class Nginx:
             {
                 "server 127.0.0.1:8001 ": f"server 127.0.0.1:{a.port} ",
                 "server 127.0.0.1:8002 ": f"server 127.0.0.1:{b.port} ",
+                "server 127.0.0.1:8003 ": f"server 127.0.0.1:{search_pool.port} ",
                 "listen 80;": f"listen 127.0.0.1:{self.http_port};",
                 "listen 443 ssl http2;": f"listen 127.0.0.1:{self.https_port} ssl http2;",
                 # Loopback IPv4 only: a CI container may have no IPv6.

@@ -90,7 +90,9 @@ class Unit:
         return values[0]
 
     def command(self, paths: dict[str, str], instance: str = "") -> Command:
-        """ExecStart with the environment it runs in, as systemd would start it."""
+        """ExecStart with the environment it runs in, as systemd would start it: Environment=
+        lines, then EnvironmentFile= files overriding them, then UnsetEnvironment= (systemd.exec);
+        Nice= becomes a `nice -n` in front."""
 
         def local(text):
             for old, new in paths.items():
@@ -98,12 +100,15 @@ class Unit:
             return text.replace("%i", instance)
 
         environment = {}
-        for env_file in self.service.get("EnvironmentFile", []):
-            environment.update(read_env_file(Path(local(env_file))))
         for assignment in self.service.get("Environment", []):
             for pair in shlex.split(local(assignment)):
                 key, _, value = pair.partition("=")
                 environment[key] = value
+        for env_file in self.service.get("EnvironmentFile", []):
+            environment.update(read_env_file(Path(local(env_file))))
+        for names in self.service.get("UnsetEnvironment", []):
+            for name in names.split():
+                environment.pop(name, None)
 
         def expand(match):
             name = match.group(1) or match.group(2)
@@ -112,7 +117,11 @@ class Unit:
             return environment[name]
 
         line = re.sub(r"\$\{(\w+)\}|\$(\w+)", expand, local(self.one("ExecStart")))
-        return Command(shlex.split(line), environment, Path(local(self.one("WorkingDirectory"))))
+        argv = shlex.split(line)
+        if "Nice" in self.service:
+            argv = ["nice", "-n", self.one("Nice"), *argv]
+        unset = {n for names in self.service.get("UnsetEnvironment", []) for n in names.split()}
+        return Command(argv, environment, Path(local(self.one("WorkingDirectory"))), unset)
 
 
 @dataclass
@@ -120,3 +129,9 @@ class Command:
     argv: list[str]
     environment: dict[str, str]
     cwd: Path
+    # Names the unit removes from the environment: gone even if the caller's own has them.
+    unset: set[str] = field(default_factory=set)
+
+    def process_environment(self, inherited: dict[str, str]) -> dict[str, str]:
+        merged = {**inherited, **self.environment}
+        return {key: value for key, value in merged.items() if key not in self.unset}

@@ -8,6 +8,7 @@ from .env import (
     env_database,
     env_int,
     env_list,
+    env_location,
     env_path,
     env_rate,
     env_seconds,
@@ -210,6 +211,10 @@ CONCURRENCY_QUEUE = env_int("CONCURRENCY_QUEUE", 2, minimum=0)
 # come in bursts far inside the burst.
 CPU_SHARES = {"search": env_share("SEARCH_CPU_SHARE", 0.05)}
 CPU_SHARE_BURST = env_seconds("CPU_SHARE_BURST", 1.0, minimum=0.05)
+# Where nginx reaches the search pool (portal/search_pool.py): set on the page servers only
+# (deploy/systemd/portal@.service), which then hand every uncached search to it instead of
+# running it. Unset (the default, and on the pool itself), searches run where they arrive.
+SEARCH_POOL_LOCATION = env_location("SEARCH_POOL_LOCATION", None)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

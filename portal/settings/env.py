@@ -118,6 +118,22 @@ def env_rate(name, default):
     return count, length * _UNIT_SECONDS[match[3].lower()]
 
 
+_LOCATION = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)+$")
+
+
+def env_location(name, default):
+    """A path prefix that nginx routes, such as ``/_search/``: starts and ends with ``/``, plain
+    path characters only (no query, no spaces, no ``..``)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not _LOCATION.match(raw) or "/../" in raw or "/./" in raw:
+        raise ImproperlyConfigured(
+            f"{name} must be a path that starts and ends with / (e.g. /_search/), got {raw!r}."
+        )
+    return raw
+
+
 def env_path(name, default):
     """An absolute directory path (a relative one would depend on where the server starts)."""
     raw = os.environ.get(name)

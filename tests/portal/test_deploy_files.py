@@ -39,18 +39,23 @@ def test_the_shipped_settings_pass_check_deploy_for_both_databases(tmp_path):
         assert "System check identified no issues" in result.stdout
 
 
-def test_the_gunicorn_unit_starts_this_projects_app_with_its_configuration(tmp_path):
-    unit = Unit.read(DEPLOY / "systemd" / "portal@.service")
+def unit_command(tmp_path, unit_name, instance, env_text=None):
+    """The unit's command as systemd would run it, with the shipped (or a given) environment
+    file."""
     env_file = tmp_path / "portal.env"
-    env_file.write_text((DEPLOY / "portal.env").read_text())
-    command = unit.command(
+    env_file.write_text(env_text or (DEPLOY / "portal.env").read_text())
+    return Unit.read(DEPLOY / "systemd" / unit_name).command(
         {
             "/srv/portal/current/.venv/bin/": f"{Path(sys.executable).parent}/",
             "/etc/portal/portal.env": str(env_file),
             "/srv/portal/current": str(ROOT),
         },
-        instance="8001",
+        instance=instance,
     )
+
+
+def test_the_gunicorn_unit_starts_this_projects_app_with_its_configuration(tmp_path):
+    command = unit_command(tmp_path, "portal@.service", "8001")
     assert command.argv[-1] == "portal.wsgi:application"
     assert "127.0.0.1:8001" in command.argv
     assert command.environment["AXES_PROXY_COUNT"] == "1"
@@ -63,6 +68,43 @@ def test_the_gunicorn_unit_starts_this_projects_app_with_its_configuration(tmp_p
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_page_servers_hand_searches_to_the_location_nginx_keeps_internal(tmp_path):
+    command = unit_command(tmp_path, "portal@.service", "8001")
+    location = command.environment["SEARCH_POOL_LOCATION"]
+    site = (DEPLOY / "nginx" / "portal.conf").read_text()
+    block = site[site.index(f"location {location} {{") :].split("}", 1)[0]
+    assert "internal;" in block
+    assert "proxy_pass http://portal_search/;" in block
+    assert "upstream portal_search {" in site
+    assert command.argv[0] != "nice"
+
+
+def test_the_search_pool_runs_searches_itself_at_a_lower_priority(tmp_path):
+    # Even an environment file that names a location cannot make the pool hand searches on.
+    shipped = (DEPLOY / "portal.env").read_text()
+    command = unit_command(
+        tmp_path, "portal-search@.service", "8003", shipped + "SEARCH_POOL_LOCATION=/_search/\n"
+    )
+    assert command.argv[:3] == ["nice", "-n", "10"]
+    assert command.argv[-1] == "portal.wsgi:application"
+    assert "127.0.0.1:8003" in command.argv
+    assert "SEARCH_POOL_LOCATION" not in command.environment
+    started_with = command.process_environment({"SEARCH_POOL_LOCATION": "/_search/", "A": "1"})
+    assert "SEARCH_POOL_LOCATION" not in started_with
+    assert started_with["A"] == "1"
+    assert command.environment["SEARCH_CPU_SHARE"] == "off"
+    # None of its threads are kept back for pages: it serves none.
+    assert command.environment["SEARCH_CONCURRENCY"] == command.environment["GUNICORN_THREADS"]
+
+
+def test_the_environment_file_overrides_the_units_environment_lines_as_in_systemd(tmp_path):
+    shipped = (DEPLOY / "portal.env").read_text()
+    command = unit_command(
+        tmp_path, "portal@.service", "8001", shipped + "SEARCH_POOL_LOCATION=/elsewhere/\n"
+    )
+    assert command.environment["SEARCH_POOL_LOCATION"] == "/elsewhere/"
 
 
 def test_a_substitution_that_no_longer_matches_stops_the_cluster_test():
@@ -81,7 +123,7 @@ def test_nginx_accepts_the_site_as_the_cluster_test_templates_it(tmp_path):
     tmp_path.chmod(0o755)
     servers = [SimpleNamespace(port=8001), SimpleNamespace(port=8002)]
     # Runs `nginx -t` on the rendered site, and fails if nginx refuses it.
-    Nginx(tmp_path, Processes()).configure(servers, tmp_path / "static")
+    Nginx(tmp_path, Processes()).configure(servers, SimpleNamespace(port=8003), tmp_path / "static")
     site = (tmp_path / "nginx" / "portal.conf").read_text()
     assert "listen 127.0.0.1:" in site
     assert "gzip on;" in site

@@ -126,3 +126,23 @@ def test_a_redis_server_that_does_not_answer_holds_a_page_up_for_a_second_at_mos
     monkeypatch.setenv("CACHE_URL", "redis://cache.example:6379/0")
     options = env.env_cache("CACHE_URL")["OPTIONS"]
     assert options == {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+@pytest.mark.parametrize("raw", ["/_search/", "/pool/search/", " /_search/ "])
+def test_a_search_pool_location_is_a_path_between_slashes(monkeypatch, raw):
+    monkeypatch.setenv("SEARCH_POOL_LOCATION", raw)
+    assert env.env_location("SEARCH_POOL_LOCATION", None) == raw.strip()
+
+
+@pytest.mark.parametrize(
+    "raw", ["_search/", "/_search", "/", "/a b/", "/_search/?x=1", "/../admin/", "http://x/"]
+)
+def test_a_location_nginx_could_not_route_names_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("SEARCH_POOL_LOCATION", raw)
+    with pytest.raises(ImproperlyConfigured, match="SEARCH_POOL_LOCATION must be a path"):
+        env.env_location("SEARCH_POOL_LOCATION", None)
+
+
+def test_no_search_pool_location_means_none(monkeypatch):
+    monkeypatch.delenv("SEARCH_POOL_LOCATION", raising=False)
+    assert env.env_location("SEARCH_POOL_LOCATION", None) is None
