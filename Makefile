@@ -108,8 +108,9 @@ load: install-dev var
 	$(BIN)/python -m perf.load
 
 ## make abuse-test: junk query strings and unique searches beside 20 readers, 60 s per phase,
-## with the local-memory cache and with a Redis of its own (needs redis-server); results in
-## docs/benchmarks.md
+## through nginx, two page servers and the search pool started from deploy/, with the
+## local-memory cache and with a Redis of its own (needs nginx, openssl, redis-server); results
+## in docs/benchmarks.md
 abuse-test: install-dev var
 	$(BIN)/python -m perf.abuse
 

@@ -1,9 +1,13 @@
 """`make abuse-test`: strangers who make the portal render, store and search, beside 20 readers.
 
 For each cache backend (``ABUSE_BACKENDS``, default ``locmem,redis``; Redis is a server of our
-own on a free loopback port, started from deploy/redis/portal.conf), against gunicorn with the
-production settings behind a simulated proxy (``AXES_PROXY_COUNT=1``, each client its own
-``X-Forwarded-For`` address):
+own on a free loopback port, started from deploy/redis/portal.conf), against the shipped
+single-machine layout, started from the files in deploy/ as `make cluster-test` starts them:
+nginx (TLS, the shipped site) in front of two page servers (portal@.service) and the search
+pool (portal-search@.service, niced), all with the production settings and one SQLite database.
+Each client has its own address, sent in ``X-Forwarded-For`` as a proxy in front of nginx would
+(``AXES_PROXY_COUNT=2``: that proxy and nginx). ``ABUSE_SEARCH_POOL=0`` leaves the pool out (the
+page servers then run searches themselves), for comparison.
 
 1. every page and search the readers can ask for is requested a few times, so the cache holds
    what ordinary reading needs;
@@ -29,17 +33,23 @@ import contextlib
 import json
 import os
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 from . import site
+from .cluster.http import tls_context
+from .cluster.services import AppServer, Nginx, Processes, Redis
 from .locustfile import ROLES, SEARCHES
 from .report import write_block
 
@@ -53,38 +63,91 @@ JUNK_RATE = float(os.environ.get("ABUSE_JUNK_RATE", 5))
 SEARCH_RATE = float(os.environ.get("ABUSE_SEARCH_RATE", 2))
 SEARCH_CONNECTIONS = int(os.environ.get("ABUSE_SEARCH_CONNECTIONS", 3))
 MAX_ENTRIES = int(os.environ.get("CACHE_MAX_ENTRIES", 2000))
+SEARCH_POOL = os.environ.get("ABUSE_SEARCH_POOL", "1") != "0"
+# Processes per page server (two servers, as deploy/ ships them: one per CPU in all).
+PAGE_WORKERS = os.environ.get("ABUSE_PAGE_WORKERS", "1")
 STATS = site.WORK / "cache-stats"
 ABUSERS = ["JunkClient", "UniqueSearcher"]
+LAYOUT = (
+    f"two page servers ({PAGE_WORKERS} process × 4 threads each) and the search pool "
+    "(portal-search@.service: nice 10, the searches the cache cannot answer)"
+    if SEARCH_POOL
+    else f"two servers ({PAGE_WORKERS} process × 4 threads each; no search pool, "
+    "`ABUSE_SEARCH_POOL=0`)"
+)
 MB = 1024 * 1024
 
 
-@contextlib.contextmanager
-def redis_server():
-    """A Redis of our own from the shipped deploy/redis/portal.conf; yields (url, client)."""
-    import redis
+@dataclass
+class Deployment:
+    base: str
+    context: object  # the TLS context that trusts the throw-away certificate
+    ca_file: Path
+    servers: list[AppServer]
+    redis_client: object = None
+    logs: Path = field(default_factory=Path)
 
-    binary = shutil.which("redis-server")
-    if not binary:
-        raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
-    directory = site.WORK / "redis"
-    directory.mkdir(parents=True, exist_ok=True)
-    port = site.free_port()
-    conf = site.ROOT / "deploy" / "redis" / "portal.conf"
-    server = subprocess.Popen(  # noqa: S603 - a fixed local binary
-        [binary, str(conf), "--port", str(port), "--dir", str(directory)],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
+
+@contextlib.contextmanager
+def deployment(env, backend):
+    """nginx, two page servers and the search pool from deploy/, on the prepared SQLite
+    database; with ``backend`` "redis", a Redis of its own from deploy/redis/portal.conf."""
+    processes = Processes()
+    work = Path(tempfile.mkdtemp(prefix="portal-abuse-"))
+    work.chmod(0o755)  # nginx's workers (www-data, as root) read below it
+    (work / "logs").mkdir()
     try:
-        for _ in range(100):
-            with contextlib.suppress(redis.exceptions.ConnectionError):
-                if client.ping():
-                    break
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0", client
+        redis_client, cache_url = None, "locmem://"
+        if backend == "redis":
+            redis = Redis(work, processes)
+            redis.configure()
+            redis.start()
+            redis_client, cache_url = redis.client(), redis.url
+        nginx = Nginx(work, processes)
+        settings = {
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+            "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://localhost:{nginx.https_port}",
+            "DATABASE_URL": env["DATABASE_URL"],
+            "CACHE_URL": cache_url,
+            "AXES_PROXY_COUNT": "2",
+            "GUNICORN_WORKERS": PAGE_WORKERS,
+        }
+        config = site.ROOT / "perf" / "gunicorn_stats.py"
+        pages = [AppServer(name, work, processes, config=config) for name in ("A", "B")]
+        pool = AppServer("S", work, processes, unit="portal-search@.service", config=config)
+        servers = [*pages, pool] if SEARCH_POOL else pages
+        static = site.ROOT / "var" / "staticfiles"  # collected by site.prepare()
+        for server in servers:
+            server.configure(settings)
+            # The servers read the manifest of the files site.prepare() collected.
+            (server.var / "staticfiles").symlink_to(static)
+            server.inherited = {"PORTAL_CACHE_STATS_DIR": str(STATS)}
+            if not SEARCH_POOL:
+                # As an administrator would switch it off: the file overrides the unit's line.
+                with server.env_file.open("a") as env_file:
+                    env_file.write("SEARCH_POOL_LOCATION=\n")
+            server.start()
+        # Without a pool, nginx still needs an address for its upstream: nothing is sent there.
+        nginx.configure(pages, pool, static)
+        nginx.start()
+        layout = "two page servers and the search pool" if SEARCH_POOL else "two servers"
+        site.say(f"[{backend}] nginx https://localhost:{nginx.https_port} in front of {layout}")
+        yield Deployment(
+            f"https://localhost:{nginx.https_port}",
+            tls_context(nginx),
+            nginx.cert,
+            servers,
+            redis_client,
+            work / "logs",
+        )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        processes.stop_all()
+        kept = site.WORK / f"abuse-logs-{backend}"
+        shutil.rmtree(kept, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            shutil.copytree(work / "logs", kept)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def reader_urls(base):
@@ -94,6 +157,8 @@ def reader_urls(base):
     class Environment:
         host = base
 
+    for learnt in locustfile.URLS.values():
+        learnt.clear()  # learnt again for each backend's site
     locustfile.load_site_map(Environment())
     paths = ["/", "/documents/", "/themes/", "/glossary/", "/references/"]
     paths += [f"/roles/{role}/" for role in ROLES]
@@ -104,7 +169,7 @@ def reader_urls(base):
     return urls
 
 
-def warm(base, urls, rounds=4):
+def warm(deployed, urls, rounds=4):
     """Ask for each URL a few times, over fresh connections, so every process has it; each from
     its own address, so the warm-up's searches do not meet the search limit."""
 
@@ -113,7 +178,12 @@ def warm(base, urls, rounds=4):
         forwarded = f"10.9.{number // 250}.{number % 250 + 1}"
         for _ in range(10):  # a search answered "busy" is asked again
             try:
-                site.get(base + url, timeout=30, headers={"X-Forwarded-For": forwarded})
+                site.get(
+                    deployed.base + url,
+                    timeout=30,
+                    headers={"X-Forwarded-For": forwarded},
+                    context=deployed.context,
+                )
                 return
             except urllib.error.HTTPError as error:
                 if error.code != 429:
@@ -149,7 +219,7 @@ def cache_snapshot(redis_client):
     }
 
 
-def start_locust(base, classes, record, seconds, log, *, lowest_priority=False):
+def start_locust(deployed, classes, record, seconds, log, *, lowest_priority=False):
     """A locust process for these user classes, writing their responses to ``record``; with
     ``lowest_priority``, it runs niced, taking only the CPU the server and the readers leave."""
     users = {
@@ -164,7 +234,7 @@ def start_locust(base, classes, record, seconds, log, *, lowest_priority=False):
         str(site.ROOT / "perf" / "abuse_locustfile.py"),
         "--headless",
         "--host",
-        base,
+        deployed.base,
         "--users",
         str(total),
         "--spawn-rate",
@@ -180,7 +250,12 @@ def start_locust(base, classes, record, seconds, log, *, lowest_priority=False):
     ]
     if lowest_priority:
         command = ["nice", "-n", "19", *command]
-    env = {**os.environ, "ABUSE_RECORD": str(record), "PYTHONPATH": str(site.ROOT)}
+    env = {
+        **os.environ,
+        "ABUSE_RECORD": str(record),
+        "PYTHONPATH": str(site.ROOT),
+        "LOAD_CA_FILE": str(deployed.ca_file),
+    }
     site.say(f"locust: {', '.join(classes)} for {seconds} s ...")
     return subprocess.Popen(command, cwd=site.ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
 
@@ -191,7 +266,7 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_phase(base, phase, records, seconds):
+def run_phase(deployed, phase, records, seconds):
     """The readers, and in the abuse phase the abusers beside them in a locust of their own, so
     that the time the abusers' clients take is not counted in the readers' latency (real
     attackers do not share the readers' computers). Nor do they share the server's: on this one
@@ -199,25 +274,24 @@ def run_phase(base, phase, records, seconds):
     takes (about as much as the readers' clients) is not taken from the server, whose work for
     them is what the test measures."""
     with (site.WORK / "locust.log").open("a") as log:
-        running = [start_locust(base, ["OrdinaryReader"], records[phase], seconds, log)]
+        running = [start_locust(deployed, ["OrdinaryReader"], records[phase], seconds, log)]
         if phase == "abuse":
             running.append(
-                start_locust(base, ABUSERS, records["abusers"], seconds, log, lowest_priority=True)
+                start_locust(
+                    deployed, ABUSERS, records["abusers"], seconds, log, lowest_priority=True
+                )
             )
         for process in running:
             process.wait(timeout=seconds + 60)
 
 
-def readers_in_the_server(windows):
+def readers_in_the_server(deployed, windows):
     """The readers' p95 as the server's request log times it (from the request's arrival in
     Django to its answer), per phase: what the portal's own work costs them, without the waits
     for a free thread or for the machine that the clients' figures include."""
     durations = {"base": [], "abuse": []}
-    with (site.WORK / "gunicorn.log").open(encoding="utf-8") as log:
-        for line in log:
-            if not line.startswith('{"time"'):
-                continue
-            entry = json.loads(line)
+    for server in deployed.servers:
+        for entry in server.requests_logged():
             if not str(entry.get("client")).startswith("10.1."):
                 continue
             moment = datetime.fromisoformat(entry["time"])
@@ -257,16 +331,12 @@ def measure(env, backend):
     """One backend: warm, baseline, abuse; returns the figures."""
     shutil.rmtree(STATS, ignore_errors=True)
     STATS.mkdir(parents=True)
-    with contextlib.ExitStack() as stack:
-        redis_client = None
-        env = {**env, "CACHE_URL": "locmem://"}
-        if backend == "redis":
-            url, redis_client = stack.enter_context(redis_server())
-            env["CACHE_URL"] = url
-        base = stack.enter_context(site.gunicorn(env, site.ROOT / "perf" / "gunicorn_stats.py"))
-        urls = reader_urls(base)
+    with deployment(env, backend) as deployed:
+        os.environ["LOAD_CA_FILE"] = str(deployed.ca_file)  # for reader_urls' site map
+        redis_client = deployed.redis_client
+        urls = reader_urls(deployed.base)
         site.say(f"[{backend}] warming {len(urls)} pages and searches ...")
-        warm(base, urls)
+        warm(deployed, urls)
         records = {
             phase: site.WORK / f"abuse-{backend}-{phase}.jsonl"
             for phase in ("base", "abuse", "abusers")
@@ -284,11 +354,12 @@ def measure(env, backend):
                 before = before or (start if phase == "abuse" else None)
                 clients_start = children_cpu()
                 began = datetime.now(UTC)
-                run_phase(base, phase, records, SECONDS // ROUNDS)
+                run_phase(deployed, phase, records, SECONDS // ROUNDS)
                 windows.append((phase, began, datetime.now(UTC)))
                 clients_cpu[phase] += children_cpu() - clients_start
                 cpu[phase] += cache_snapshot(redis_client)["cpu"] - start["cpu"]
         after = cache_snapshot(redis_client)
+        server_p95 = readers_in_the_server(deployed, windows)
     return {
         "backend": backend,
         "pages": len(urls),
@@ -298,7 +369,7 @@ def measure(env, backend):
         "after": after,
         "cpu": cpu,
         "clients_cpu": clients_cpu,
-        "server_p95": readers_in_the_server(windows),
+        "server_p95": server_p95,
     }
 
 
@@ -383,15 +454,15 @@ def report_backend(result):
 
 def main():
     env = site.prepare()
-    env = {**env, "AXES_PROXY_COUNT": "1", "PORTAL_CACHE_STATS_DIR": str(STATS)}
     results = [measure(env, backend) for backend in BACKENDS]
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = [
         "### Abuse test (`make abuse-test`)",
         "",
-        f"Gunicorn ({site.describe(site.environment())}) with the production settings and the "
-        f"default rate limits, behind a simulated proxy (each client its own X-Forwarded-For "
-        f"address), SQLite, on loopback; the load generator shares the machine. After a warm-up "
+        f"The shipped single-machine layout from `deploy/`: nginx (TLS) in front of "
+        f"{LAYOUT}, production settings and the default rate limits, SQLite, on loopback; each "
+        "client its own address in X-Forwarded-For, as from a proxy in front of nginx; the load "
+        "generator shares the machine. After a warm-up "
         f"({results[0]['pages']} reader pages and searches, four times each): {SECONDS} s of "
         f"{READERS} ordinary readers (`make load`'s mix) and {SECONDS} s of the same readers "
         f"with {JUNK_CLIENTS} clients sending real pages with unique junk query strings "

@@ -12,8 +12,8 @@ front of a real deployment appends it (the server runs with ``AXES_PROXY_COUNT=1
 
 The abusers send at a fixed rate (``ABUSE_JUNK_RATE``, 5, and ``ABUSE_SEARCH_RATE``, 2, requests
 per second each; a searching address has ``ABUSE_SEARCH_CONNECTIONS``, 3, of them) and stop after
-``ABUSE_MAX_REQUESTS`` requests each. Every response's kind, status,
-latency and ``X-Page-Cache`` is written, as JSON lines, to ``ABUSE_RECORD``.
+``ABUSE_MAX_REQUESTS`` requests each. Every response's kind, status, latency and cache state
+(``X-Page-Cache``, or nginx's ``X-Search-Cache``) is written, as JSON lines, to ``ABUSE_RECORD``.
 """
 
 import itertools
@@ -45,7 +45,12 @@ _record = open(os.environ["ABUSE_RECORD"], "a", encoding="utf-8")  # noqa: SIM11
 def record(request_type, name, response_time, response, exception, **kwargs):
     kind = name.split(" ", 1)[0]
     status = getattr(response, "status_code", 0) or 0
-    cache = response.headers.get("X-Page-Cache", "-") if status else "-"
+    cache = "-"
+    if status:
+        # A search answered from nginx's cache of the pool's answers carries the pool's own
+        # X-Page-Cache ("miss", when it ran it) and nginx's X-Search-Cache: HIT.
+        nginx_hit = response.headers.get("X-Search-Cache") == "HIT"
+        cache = "hit" if nginx_hit else response.headers.get("X-Page-Cache", "-")
     _record.write(json.dumps([kind, status, round(response_time, 2), cache]) + "\n")
 
 

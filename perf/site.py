@@ -68,9 +68,10 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def get(url, timeout=10, headers=None):
+def get(url, timeout=10, headers=None, context=None):
+    """GET with the proxy's headers; ``context``: the TLS context for an https:// URL."""
     request = urllib.request.Request(url, headers={**PROXY_HEADERS, **(headers or {})})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout, context=context) as response:  # noqa: S310
         return response.status, response.read()
 
 

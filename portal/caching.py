@@ -238,6 +238,12 @@ _request_version: ContextVar[ContentVersion | None] = ContextVar("page_version",
 _memo: dict[str, tuple[str, object]] = {}
 
 
+def answering_version() -> ContentVersion | None:
+    """The content version the page cache is answering this request under; None when the
+    request is not one the cache may answer (a signed-in reader's, or while the cache is down)."""
+    return _request_version.get()
+
+
 def content_memo(name: str, compute):
     """A small value derived from content (the roles' slugs), computed once per content version
     in each process: the page cache's key needs it on every request, hits included."""

@@ -13,6 +13,13 @@ deploy/systemd/portal-search@.service, and the reader gets the pool's answer. Th
 lower CPU priority with its own rate limits, so the machine's scheduler serves the page servers
 first, and a flood of searches slows searches, not reading.
 
+For a page the cache may answer (an anonymous reader's), the hand-off carries the content
+version the page server is answering under, as ``v``. nginx keeps the pool's answers in a cache
+of its own keyed by that URL (deploy/nginx/portal.conf), so a search asked again is answered by
+nginx without the pool, and an edit (a new version) is never answered from an older one. The
+pool ignores ``v`` (it is no parameter of the page). A signed-in reader's search carries none,
+and nginx neither keeps nor answers it from its cache.
+
 Without the setting (`make run`, a single server, the pool itself) the search runs where it
 arrived, as before.
 """
@@ -24,12 +31,21 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.encoding import iri_to_uri
+from django.utils.http import urlencode
+
+from .caching import answering_version
+
+# The parameter that carries the content version: not one the search page reads.
+VERSION_PARAMETER = "v"
 
 
 def hand_off(request, location: str) -> HttpResponse:
     """The empty answer that tells nginx to fetch this request from the pool at ``location``."""
     target = location + request.path_info.lstrip("/")
     query = request.GET.urlencode()
+    version = answering_version()
+    if version is not None:
+        query = "&".join(filter(None, [query, urlencode({VERSION_PARAMETER: version.token})]))
     response = HttpResponse(b"")
     response["X-Accel-Redirect"] = iri_to_uri(f"{target}?{query}" if query else target)
     # Never kept by the page cache or anything between: only nginx may act on it.

@@ -223,9 +223,16 @@ def check_static_files(cluster) -> Result:
     )
 
 
+def answered_by_a_cache(response) -> bool:
+    """The shared page cache (Redis, read by the page server) or nginx's cache of the pool's
+    answers (a page cache in each process)."""
+    return response.header("X-Page-Cache") == "hit" or response.header("X-Search-Cache") == "HIT"
+
+
 def check_search_pool(cluster) -> Result:
     """A search the cache cannot answer is run by the pool, niced, for the reader's address;
-    the page servers only hand it over, and no client can reach the pool's location itself."""
+    the page servers only hand it over, nginx keeps the answer for the next reader, and no client
+    can reach the pool's location itself."""
     import os
     import secrets
 
@@ -234,6 +241,7 @@ def check_search_pool(cluster) -> Result:
     before = {server.name: len(server.requests_logged()) for server in (cluster.a, cluster.b)}
     pool_before = len(cluster.search_pool.requests_logged())
     answer = reader.get(f"/search/?q={word.replace(' ', '+')}")
+    again = through_nginx(cluster.nginx, "127.0.0.8").get(f"/search/?q={word.replace(' ', '+')}")
     direct_ask = reader.get("/_search/search/?q=grooming")
     handed = [
         entry
@@ -252,7 +260,9 @@ def check_search_pool(cluster) -> Result:
         answer.status == 200
         and word.split()[1].encode() in answer.body
         and answer.header("X-Accel-Redirect") is None
-        and len(handed) == 1
+        and again.body == answer.body
+        and answered_by_a_cache(again)
+        and len(handed) in (1, 2)
         and [entry.get("client") for entry in ran] == ["127.0.0.7"]
         and direct_ask.status == 404
         and niceness == 10
@@ -260,9 +270,11 @@ def check_search_pool(cluster) -> Result:
     return Result(
         "Uncached searches run in the niced search pool",
         ok,
-        f"a new search through nginx: {answer.status}; handed over by a page server "
-        f"{len(handed)}×; run by the pool for {clients} (want 127.0.0.7) at nice {niceness}; "
-        f"/_search/ asked directly: {direct_ask.status}",
+        f"a new search through nginx: {answer.status}, asked again by another reader: "
+        f"{again.status} (X-Page-Cache {again.header('X-Page-Cache')}, X-Search-Cache "
+        f"{again.header('X-Search-Cache')}); handed over by a page server {len(handed)}×; "
+        f"run by the pool once, for {clients} (want 127.0.0.7), "
+        f"at nice {niceness}; /_search/ asked directly: {direct_ask.status}",
     )
 
 

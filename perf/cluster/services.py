@@ -339,6 +339,7 @@ class Nginx:
                 "/etc/ssl/portal/privkey.pem": str(self.key),
                 "/var/log/nginx/portal.access.log": str(self.access_log),
                 "/srv/portal/var/staticfiles/": f"{static_root}/",
+                "/run/nginx-portal-search": str(self.dir / "search-cache"),
             },
             self.dir / "portal.conf",
         )

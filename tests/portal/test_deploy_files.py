@@ -77,6 +77,13 @@ def test_page_servers_hand_searches_to_the_location_nginx_keeps_internal(tmp_pat
     block = site[site.index(f"location {location} {{") :].split("}", 1)[0]
     assert "internal;" in block
     assert "proxy_pass http://portal_search/;" in block
+    # Answers kept by nginx: keyed by the page server's URL (with the content version), only
+    # for anonymous readers, only 200s.
+    assert "proxy_cache_key $uri$is_args$args;" in block
+    assert "proxy_no_cache $portal_search_private;" in block
+    assert "proxy_cache_valid 200 10m;" in block
+    private = site[site.index("map $arg_v $portal_search_private {") :].split("}", 1)[0]
+    assert '"" 1;' in private
     assert "upstream portal_search {" in site
     assert command.argv[0] != "nice"
 
