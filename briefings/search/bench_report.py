@@ -144,10 +144,12 @@ def block(vendor, version, rows, rounds, queries, limit, bulk=None) -> str:
         f"{queries} queries × {rounds} rounds per scale, in milliseconds, the scales timed in "
         "turns round by round (each in its own copy of the database, with its own open "
         "connection), so that the machine's slow and fast spells fall on both alike. *Search* "
-        "is all the page's database work and result building: role and glossary, the "
-        "one-statement search (match, rank, published check, four facets, one page of "
-        "highlighted hits) and, when nothing matches, the spelling suggestion and closest "
-        "results. *Page* adds rendering the template. Scale N is the real corpus plus N − 1 "
+        "is all the page's database work and result building, at the present moment as the "
+        "page runs it: the one-statement search (match, rank, published check, four facets, "
+        "one page of highlighted hits) and, when nothing matches, the spelling suggestion and "
+        "closest results (the roles, glossary and themes it needs are read once per content "
+        "version, in the warm-up). *Page* adds rendering the template. Scale N is the real "
+        "corpus plus N − 1 "
         "synthetic copies (`manage.py generate_corpus`) on a throw-away database.",
         "",
         "| scale | index rows | search p50 | search p95 | search max | page p50 | page p95 |",

@@ -12,6 +12,7 @@ from briefings.models import Briefing, KeyMessage, Role, SearchEntry, Section, S
 from briefings.search.engines import backend_for
 from briefings.search.query import parse
 from briefings.search.results import Filters
+from portal.caching import bump_content_version
 from tests.support.search import make_document, outcome_of, run_search
 
 pytestmark = pytest.mark.django_db
@@ -274,6 +275,19 @@ def test_a_question_whose_words_are_all_known_skips_the_spelling_search(
     # Role and glossary, the search, the known-words look-up, "all the words but one".
     with django_assert_num_queries(4):
         run_search(q="taxi drivers hotels pregnancy")
+
+
+def test_the_roles_glossary_and_themes_are_read_once_per_content_version(
+    django_assert_num_queries,
+):
+    run_search(q="missing")
+    # The search alone: the roles, glossary and themes the first search read are shared.
+    with django_assert_num_queries(1):
+        run_search(q="grooming", role="police", audience="social-workers")
+    bump_content_version()
+    with django_assert_num_queries(2):
+        outcome = outcome_of(q="grooming", role="police")
+    assert outcome.role.slug == "police"
 
 
 def test_the_empty_page_costs_a_query_only_for_the_readers_role(django_assert_num_queries):
