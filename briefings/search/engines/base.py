@@ -121,6 +121,11 @@ class SearchBackend:
         """Index words, with how many rows hold them, by (first letter, min length, max length)."""
         raise NotImplementedError
 
+    def same_to_the_index(self, corrections: dict[str, str]) -> set[str]:
+        """The typed words whose correction the index reads as the very same word (one stem):
+        a search with them respelt would find exactly what it found. None known here."""
+        return set()
+
     # --- the pieces of the search statement --------------------------------------------------
 
     def compile(self, query: Query) -> str:  # pragma: no cover - abstract

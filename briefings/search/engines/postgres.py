@@ -184,6 +184,18 @@ class PostgresBackend(SearchBackend):
             cursor.execute(" UNION ALL ".join(selects), params)
             return dict(cursor.fetchall())
 
+    def same_to_the_index(self, corrections: dict[str, str]) -> set[str]:
+        # The vocabulary holds the words as written ('simple'), the index their stems: "keeps"
+        # is not in the vocabulary, so the speller offers "keep", which the index reads alike.
+        typed = list(corrections)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT a FROM unnest(%s::text[], %s::text[]) AS p(a, b) "
+                f"WHERE to_tsvector('{CONFIG}', a) = to_tsvector('{CONFIG}', b)",
+                [typed, [corrections[word] for word in typed]],
+            )
+            return {word for (word,) in cursor.fetchall()}
+
     # --- the pieces of the search statement --------------------------------------------------
 
     def compile(self, query: Query) -> str:
