@@ -461,11 +461,6 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
         counts = backend.word_counts(list(dict.fromkeys(query.words())))
         corrections = suggest(backend, query, counts)
         if corrections:
-            # A correction the index reads as the typed word itself would only run the same
-            # search again (and respell what the reader typed for nothing).
-            for same in backend.same_to_the_index(corrections):
-                del corrections[same]
-        if corrections:
             corrected = query.respell(corrections)
             found = run(corrected, params.filters, offset, page_size, now)
             if found.total:

@@ -71,4 +71,8 @@ def suggest(backend, query: Query, counts: dict[str, int]) -> dict[str, str]:
                 candidates.append((distance, -rows, -ratio, candidate))
         if candidates:
             corrections[word] = min(candidates)[3]
+    # Not those the index reads as the typed word ("keeps": its stem "keep" is in the index,
+    # though no text holds "keeps" as written): respelt, the search would find the same again.
+    for same in backend.same_to_the_index(corrections) if corrections else ():
+        del corrections[same]
     return corrections

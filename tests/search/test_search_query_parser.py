@@ -293,6 +293,9 @@ class Vocabulary:
     def vocabulary(self, windows):
         return self.words
 
+    def same_to_the_index(self, corrections):
+        return set()  # no stemmer here: every correction is another word
+
 
 def test_a_suggestion_is_never_a_token_a_search_cannot_hold():
     # PostgreSQL's 'simple' parser keeps "and/or" whole; offering it made a 500 ("ANDOR").
