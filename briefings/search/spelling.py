@@ -73,6 +73,9 @@ def suggest(backend, query: Query, counts: dict[str, int]) -> dict[str, str]:
             corrections[word] = min(candidates)[3]
     # Not those the index reads as the typed word ("keeps": its stem "keep" is in the index,
     # though no text holds "keeps" as written): respelt, the search would find the same again.
-    for same in backend.same_to_the_index(corrections) if corrections else ():
+    # Only a word that extends the other can share its stem, and only those cost the engine a
+    # look.
+    alike = {w: c for w, c in corrections.items() if w.startswith(c) or c.startswith(w)}
+    for same in backend.same_to_the_index(alike) if alike else ():
         del corrections[same]
     return corrections
