@@ -42,7 +42,7 @@ import time
 import urllib.error
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -85,7 +85,6 @@ class Deployment:
     ca_file: Path
     servers: list[AppServer]
     redis_client: object = None
-    logs: Path = field(default_factory=Path)
 
 
 @contextlib.contextmanager
@@ -139,7 +138,6 @@ def deployment(env, backend):
             nginx.cert,
             servers,
             redis_client,
-            work / "logs",
         )
     finally:
         processes.stop_all()

@@ -1,7 +1,8 @@
 """Clients for `make abuse-test`: ordinary readers, and strangers who make the portal work.
 
-Every client has its own address, sent as the last ``X-Forwarded-For`` entry, as the proxy in
-front of a real deployment appends it (the server runs with ``AXES_PROXY_COUNT=1``):
+Every client has its own address, sent as the last ``X-Forwarded-For`` entry, as a proxy in
+front of nginx would send it (nginx appends its own; the servers run with
+``AXES_PROXY_COUNT=2``):
 
 - ``OrdinaryReader``: the readers of `make load` (perf/locustfile.py), pages and searches with a
   short pause between them;

@@ -106,9 +106,9 @@ class Unit:
                 environment[key] = value
         for env_file in self.service.get("EnvironmentFile", []):
             environment.update(read_env_file(Path(local(env_file))))
-        for names in self.service.get("UnsetEnvironment", []):
-            for name in names.split():
-                environment.pop(name, None)
+        unset = {n for names in self.service.get("UnsetEnvironment", []) for n in names.split()}
+        for name in unset:
+            environment.pop(name, None)
 
         def expand(match):
             name = match.group(1) or match.group(2)
@@ -120,7 +120,6 @@ class Unit:
         argv = shlex.split(line)
         if "Nice" in self.service:
             argv = ["nice", "-n", self.one("Nice"), *argv]
-        unset = {n for names in self.service.get("UnsetEnvironment", []) for n in names.split()}
         return Command(argv, environment, Path(local(self.one("WorkingDirectory"))), unset)
 
 
