@@ -109,14 +109,15 @@ class MatchSet:
 
     filters: tuple[tuple[str, str], ...]
     ranked: bool
-    name: str  # the step that holds its rows; the two below hold its count and strong rows
+    name: str  # the step that holds its rows; the three below its count, strong and first rows
     count_name: str
     strong_name: str
+    found_name: str
 
     @classmethod
     def under(cls, filters: tuple[tuple[str, str], ...], ranked: bool) -> MatchSet:
         name = "matches" + "".join(f"_{facet}" for facet, _ in filters)
-        return cls(filters, ranked, name, f"{name}_count", f"{name}_strong")
+        return cls(filters, ranked, name, f"{name}_count", f"{name}_strong", f"{name}_found")
 
 
 def match_sets(filters: Filters) -> dict[str | None, MatchSet]:
@@ -180,17 +181,27 @@ class SearchStatement:
         ]
         return sql("({sum})", sum=join(" + ", ones))
 
-    def read(self, s: MatchSet, filtering: Filtering, gate: Sql, strong=False, also="") -> Sql:
+    def read(
+        self, s: MatchSet, filtering: Filtering, gate: Sql, strong=False, also="", found=False
+    ) -> Sql:
         """The rows matching the words (or the strong rows) under the set's filters that may be
         shown, with their score: read only when the condition `gate` holds. A set that is only
         counted skips the ranking (bm25() reads every row holding each word to weigh it;
-        coverage reads each clause's matches)."""
+        coverage reads each clause's matches). With `found`, the rows are those the set's
+        count found (engine.found), which match and pass the filters already."""
         if strong:
             scan = self.engine.strong_scan(
                 self.match, self.strong, gate, filtering, self.exclusions
             )
         else:
             scan = self.engine.scan(self.match, gate, filtering)
+        if found:
+            scan = Scan(
+                source=scan.source,
+                condition=sql("e.id IN (SELECT id FROM {f}) AND {gate}", f=s.found_name, gate=gate),
+                score=scan.score,
+            )
+            filtering = Filtering()
         scored = s.ranked and not self.engine.scores_after_cut
         return sql(
             "SELECT e.id, e.kind, e.briefing_id, e.section_id, e.object_id, e.position, "
@@ -215,9 +226,20 @@ class SearchStatement:
         first, then the rest, until the limit. The rest is the whole match again without the
         strong rows read, rather than "the match but not the strong", whose every word bm25()
         would weigh twice. A cut read goes in the engine's read order, so the same search always
-        gives the same rows whatever plan the database chooses."""
+        gives the same rows whatever plan the database chooses.
+
+        An engine whose count can keep the rows it counts (engine.found) reads an exact set
+        from them, rather than finding the match a second time."""
         filtering = self.engine.filtering(self.t, dict(s.filters))
         keep = self.cap + 1
+        found = self.engine.found(self.match, filtering, keep)
+        if found is None:
+            counted = [(s.count_name, self.engine.count(self.match, filtering, keep))]
+        else:
+            counted = [
+                (s.found_name, found),
+                (s.count_name, Sql(f"SELECT count(*) AS n FROM {s.found_name}")),
+            ]
         count = f"(SELECT n FROM {s.count_name})"
         small, large = Sql(f"{count} <= {self.cap}"), Sql(f"{count} > {self.cap}")
         order = f" ORDER BY {self.engine.read_order}" if self.engine.read_order else ""
@@ -231,7 +253,7 @@ class SearchStatement:
         rows = sql(
             "SELECT * FROM ({whole} UNION ALL SELECT * FROM {strong} "
             "UNION ALL SELECT * FROM ({rest}{order} LIMIT {keep}) w) s LIMIT {keep}",
-            whole=self.read(s, filtering, small),
+            whole=self.read(s, filtering, small, found=found is not None),
             strong=s.strong_name,
             rest=self.read(s, filtering, large, also=not_strong),
             order=order,
@@ -239,11 +261,7 @@ class SearchStatement:
         )
         if s.ranked and self.engine.scores_after_cut:
             rows = self.scored(rows)
-        return [
-            (s.count_name, self.engine.count(self.match, filtering, keep)),
-            (s.strong_name, strong),
-            (s.name, rows),
-        ]
+        return [*counted, (s.strong_name, strong), (s.name, rows)]
 
     def scored(self, rows: Sql) -> Sql:
         """The rows of a set, scored once cut (engines whose score is costly per row, and whose

@@ -141,6 +141,12 @@ class SearchBackend:
         published or not, counting no further than `limit`."""
         raise NotImplementedError
 
+    def found(self, expression: Sql, filtering: Filtering, limit: int) -> Sql | None:
+        """SELECT e.id of the rows count() counts, or None. An engine that can score a row
+        without finding it again (scores_after_cut) keeps them: a set within the limit is then
+        read from them, rather than finding the match twice."""
+        return None
+
     def scan(self, expression: Sql, gate: Sql, filtering: Filtering) -> Scan:  # pragma: no cover
         """The read of the rows matching the expression, narrowed by filtering.match. The read
         takes place only when the condition `gate` holds: when it does not, the engine must not

@@ -206,8 +206,14 @@ class PostgresBackend(SearchBackend):
 
     def count(self, expression, filtering, limit):
         return sql(
-            "SELECT count(*) AS n FROM (SELECT 1 FROM {entry} e "
-            "WHERE e.{vector} @@ {query} AND {rows} LIMIT {limit}) m",
+            "SELECT count(*) AS n FROM ({found}) m", found=self.found(expression, filtering, limit)
+        )
+
+    def found(self, expression, filtering, limit):
+        # The match's index scan and recheck, the costliest step of a search (a phrase's
+        # adjacency, a widened query's many words), done once for a set within the limit.
+        return sql(
+            "SELECT e.id FROM {entry} e WHERE e.{vector} @@ {query} AND {rows} LIMIT {limit}",
             entry=self.tables.entry,
             vector=VECTOR,
             query=_tsquery(expression),
