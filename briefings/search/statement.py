@@ -142,6 +142,8 @@ class SearchStatement:
         self.cap = cap
         self.match = value(engine.compile(query))
         self.strong = value(engine.strong(query))
+        loose = engine.loose(query)
+        self.loose = value(loose) if loose else None
         self.exclusions = bool(query.must_not)
         self.marking = value(engine.compile(query.marking()))
         self.clauses = [value(engine.compile(Query(must=(clause,)))) for clause in coverage]
@@ -196,9 +198,16 @@ class SearchStatement:
         else:
             scan = self.engine.scan(self.match, gate, filtering)
         if found:
+            # Found by the loose query, the rows are checked against the query itself here.
+            recheck = sql("{c} AND ", c=self.engine.clause(self.match)) if self.loose else ""
             scan = Scan(
                 source=scan.source,
-                condition=sql("e.id IN (SELECT id FROM {f}) AND {gate}", f=s.found_name, gate=gate),
+                condition=sql(
+                    "e.id IN (SELECT id FROM {f}) AND {recheck}{gate}",
+                    f=s.found_name,
+                    recheck=recheck,
+                    gate=gate,
+                ),
                 score=scan.score,
             )
             filtering = Filtering()
@@ -229,10 +238,13 @@ class SearchStatement:
         gives the same rows whatever plan the database chooses.
 
         An engine whose count can keep the rows it counts (engine.found) reads an exact set
-        from them, rather than finding the match a second time."""
+        from them, rather than finding the match a second time. It may count the rows of a
+        looser query (engine.loose), which the index answers alone: when they are within the
+        limit, so are the query's, read from them; when they are not, the cut read reads the
+        query's own rows, all of them if they are within the limit after all."""
         filtering = self.engine.filtering(self.t, dict(s.filters))
         keep = self.cap + 1
-        found = self.engine.found(self.match, filtering, keep)
+        found = self.engine.found(self.loose or self.match, filtering, keep)
         if found is None:
             counted = [(s.count_name, self.engine.count(self.match, filtering, keep))]
         else:

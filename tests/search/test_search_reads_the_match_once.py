@@ -1,5 +1,7 @@
 """On PostgreSQL a set within the exact limit is read from the rows its count found: the match
-(the index scan and its recheck, a search's costliest step) is evaluated once, not twice."""
+(the index scan and its recheck, a search's costliest step) is evaluated once, not twice. The
+count may find the rows of a looser query (a phrase's words anywhere, no exclusions), which
+the index answers alone; the query itself is then checked on those rows."""
 
 import json
 
@@ -10,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from briefings.search.engines import backend_for
 from briefings.search.query import parse
 from briefings.search.results import Filters
+from tests.support.search import make_document, outcome_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +26,8 @@ def match_evaluations(statement):
     found = []
 
     def walk(node):
-        conditions = " ".join(
-            str(node.get(key, "")) for key in ("Filter", "Index Cond", "Recheck Cond")
-        )
+        # A bitmap scan's match is its index node's condition (its heap node only rechecks).
+        conditions = " ".join(str(node.get(key, "")) for key in ("Filter", "Index Cond"))
         if "search_vector @@" in conditions and node.get("Actual Loops", 0) > 0:
             found.append(node["Node Type"])
         for child in node.get("Plans", ()):
@@ -41,6 +43,27 @@ def test_a_set_within_the_limit_evaluates_its_match_once():
     backend = backend_for()
     with CaptureQueriesContext(connection) as captured:
         raw = backend.search(parse("grooming"), Filters(), 0, 10)
-    assert 0 < raw.total <= backend.exact_limit and not raw.capped
+    assert 0 < raw.total <= backend.exact_limit
+    assert not raw.capped
     (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
     assert len(match_evaluations(statement)) == 1, match_evaluations(statement)
+
+
+@pytest.mark.parametrize("limit", [200, 2])
+def test_a_phrase_and_an_exclusion_hold_on_the_rows_the_loose_count_found(settings, limit):
+    # Every section holds both words; only one holds them as the phrase and not "pregnancy".
+    make_document(
+        "quokka-health",
+        [
+            ("a", "Quokka clinics", "Quokka sexual health clinics open late."),
+            ("b", "Quokka health", "Health advice for quokkas, and sexual consent."),
+            ("c", "Quokka pregnancy", "Quokka sexual health and pregnancy advice."),
+            ("d", "Quokka order", "The health of quokkas: sexual behaviour."),
+        ],
+    )
+    # At 2 the loose count (four rows) is beyond the limit and the query's own rows are read.
+    settings.SEARCH_EXACT_LIMIT = limit
+    found = outcome_of(q='quokka "sexual health" -pregnancy')
+    assert [hit.url for hit in found.hits] == ["/documents/quokka-health/quokka-clinics/"]
+    assert found.total == 1
+    assert not found.capped

@@ -141,6 +141,11 @@ class SearchBackend:
         published or not, counting no further than `limit`."""
         raise NotImplementedError
 
+    def loose(self, query: Query) -> str | None:
+        """The compiled query the index answers without rechecking rows, finding every row
+        the query finds and perhaps more, for found(); None to use the query itself."""
+        return None
+
     def found(self, expression: Sql, filtering: Filtering, limit: int) -> Sql | None:
         """SELECT e.id of the rows count() counts, or None. An engine that can score a row
         without finding it again (scores_after_cut) keeps them: a set within the limit is then

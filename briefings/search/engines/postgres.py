@@ -49,7 +49,7 @@ NORMALISATION = 1
 RANK = Sql(f"-ts_rank('{WEIGHTS}'::float4[], e.{VECTOR}, q.query, {NORMALISATION})")
 
 
-def _lexemes(words, prefix=False, weights="") -> str:
+def _lexemes(words, prefix=False, weights="", joiner=" <-> ") -> str:
     if not each_word_is_safe(words):
         raise ValueError("unsafe word in query tree")
     labels = [weights] * len(words)
@@ -58,18 +58,19 @@ def _lexemes(words, prefix=False, weights="") -> str:
     quoted = [
         f"'{w}':{label}" if label else f"'{w}'" for w, label in zip(words, labels, strict=True)
     ]
-    return " <-> ".join(quoted)
+    return joiner.join(quoted)
 
 
-def _node(node, weights="") -> str:
+def _node(node, weights="", loose=False) -> str:
     if isinstance(node, Term):
         return _lexemes([node.word], node.prefix, weights)
     if isinstance(node, Phrase):
-        return "(" + _lexemes(node.words_, node.prefix, weights) + ")"
+        joiner = " & " if loose else " <-> "
+        return "(" + _lexemes(node.words_, node.prefix, weights, joiner) + ")"
     if isinstance(node, AnyOf):
-        return "(" + " | ".join(_node(o, weights) for o in node.options) + ")"
+        return "(" + " | ".join(_node(o, weights, loose) for o in node.options) + ")"
     if isinstance(node, AllOf):
-        return "(" + " & ".join(_node(p, weights) for p in node.parts) + ")"
+        return "(" + " & ".join(_node(p, weights, loose) for p in node.parts) + ")"
     raise TypeError(node)
 
 
@@ -83,6 +84,16 @@ def strong_tsquery(query: Query) -> str:
     """The words the heading and key message must hold for a strong row (STRONG_VECTOR): the
     query without its exclusions, which the whole match applies."""
     return " & ".join(_node(n) for n in query.must)
+
+
+def loose_tsquery(query: Query) -> str | None:
+    """The query as the index answers it alone, without reading a row to recheck it: a
+    phrase's words anywhere in the row, and no exclusions. It finds every row the query finds
+    (and more); None when that is the query itself, or when it would find no row at all."""
+    if not query.must:
+        return None
+    loose = " & ".join(_node(n, loose=True) for n in query.must)
+    return None if loose == compile_tsquery(query) else loose
 
 
 def _options(whole=False) -> str:
@@ -204,14 +215,18 @@ class PostgresBackend(SearchBackend):
     def strong(self, query: Query) -> str:
         return strong_tsquery(query)
 
+    def loose(self, query: Query) -> str | None:
+        return loose_tsquery(query)
+
     def count(self, expression, filtering, limit):
         return sql(
             "SELECT count(*) AS n FROM ({found}) m", found=self.found(expression, filtering, limit)
         )
 
     def found(self, expression, filtering, limit):
-        # The match's index scan and recheck, the costliest step of a search (a phrase's
-        # adjacency, a widened query's many words), done once for a set within the limit.
+        # The match's index scan, the costliest step of a search (a widened query's many
+        # words), done once for a set within the limit. Given the loose query, it reads no row's
+        # vector: a phrase's adjacency or an exclusion is checked on these rows only.
         return sql(
             "SELECT e.id FROM {entry} e WHERE e.{vector} @@ {query} AND {rows} LIMIT {limit}",
             entry=self.tables.entry,
