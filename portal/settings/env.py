@@ -224,7 +224,7 @@ def env_cache(name, default="locmem://", *, max_entries=2000):
         }
     if scheme in {"redis", "rediss"}:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.PortalRedisCache",
             "LOCATION": raw,
             # A cache that does not answer must cost a page a moment, not redis-py's default
             # 5 s (portal/caching.py then serves without it for a while).

@@ -166,7 +166,7 @@ COUNT_IN_A_PROCESS = """
 import sys, django
 from django.conf import settings
 settings.CACHES = {"default": {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": sys.argv[1]}}
+    "BACKEND": "portal.redis_cache.PortalRedisCache", "LOCATION": sys.argv[1]}}
 settings.RATE_LIMITS = {"search": (60, 3600)}
 django.setup()
 from portal import gunicorn_conf

@@ -85,4 +85,4 @@ def running_redis(directory: Path):
 
 
 def redis_cache_settings(url):
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {"BACKEND": "portal.redis_cache.PortalRedisCache", "LOCATION": url}
