@@ -55,7 +55,6 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -66,6 +65,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
+from . import page_encoding
 from .query import cache_query
 from .request_log import CACHE_STATUS_HEADER
 
@@ -435,20 +435,20 @@ class PublicPageCacheMiddleware:
             OUTAGE.begin(error)
             return self.get_response(request)
         if entry is not None:
-            content, status, headers = entry
-            response = HttpResponse(content, status=status, headers=headers)
+            response = page_encoding.answer(entry, request)
             response[CACHE_STATUS_HEADER] = "hit"
         else:
             response = self.get_response(request)
             if not is_storable_response(response):
                 return response
             self.prepare(response, version)
+            entry = page_encoding.pack(response)
             if request.method == "GET":
-                entry = (response.content, response.status_code, dict(response.headers))
                 try:
                     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
                 except CACHE_ERRORS as error:
                     OUTAGE.begin(error)
+            response = page_encoding.answer(entry, request, response)
             response[CACHE_STATUS_HEADER] = "miss"
         answer = get_conditional_response(
             request,

@@ -95,7 +95,7 @@ def test_every_public_page_sends_the_policy_obeys_it_and_sets_no_cookie(client):
         assert response["X-Frame-Options"] == "DENY", url
         assert not response.cookies, url
         if response.status_code == 200 and not url.startswith("/packs/"):
-            assert response["Vary"] == "Cookie", url
+            assert response["Vary"] == "Cookie, Accept-Encoding", url
             assert "public" in response["Cache-Control"], url
         if response["Content-Type"].startswith("text/html"):
             finder = InlineCodeFinder()

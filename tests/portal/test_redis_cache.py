@@ -55,11 +55,12 @@ def test_pages_are_served_and_memory_stays_bounded_when_redis_evicts(
     server.start()
     try:
         use_redis(settings, monkeypatch, server.url)
+        # Pages are kept gzipped (about 16 KB for a document), so searches fill the rest.
         pages = [
             f"{briefing.get_absolute_url()}?role={role.slug}"
             for briefing in Briefing.objects.published()
             for role in Role.objects.all()
-        ]
+        ] + [f"/search/?q=young+people+{n}" for n in range(200)]
         statuses = {client.get(url).status_code for url in pages}
         memory = server.client().info("memory")
         evicted = server.client().info("stats")["evicted_keys"]
