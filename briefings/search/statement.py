@@ -199,7 +199,7 @@ class SearchStatement:
             scan = self.engine.scan(self.match, gate, filtering)
         if found:
             # Found by the loose query, the rows are checked against the query itself here.
-            recheck = sql("{c} AND ", c=self.engine.clause(self.match)) if self.loose else ""
+            recheck = sql("{c} AND ", c=self.engine.row_check(self.match)) if self.loose else ""
             scan = Scan(
                 source=scan.source,
                 condition=sql(

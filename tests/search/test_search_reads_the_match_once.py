@@ -17,7 +17,7 @@ from tests.support.search import make_document, outcome_of
 pytestmark = pytest.mark.django_db
 
 
-def match_evaluations(statement):
+def match_evaluations(statement, condition="search_vector @@"):
     """The plan nodes that ran the full-text match on the index table, from EXPLAIN ANALYZE."""
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)
@@ -28,7 +28,7 @@ def match_evaluations(statement):
     def walk(node):
         # A bitmap scan's match is its index node's condition (its heap node only rechecks).
         conditions = " ".join(str(node.get(key, "")) for key in ("Filter", "Index Cond"))
-        if "search_vector @@" in conditions and node.get("Actual Loops", 0) > 0:
+        if condition in conditions and node.get("Actual Loops", 0) > 0:
             found.append(node["Node Type"])
         for child in node.get("Plans", ()):
             walk(child)
@@ -37,16 +37,33 @@ def match_evaluations(statement):
     return found
 
 
-def test_a_set_within_the_limit_evaluates_its_match_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL plan (SQLite's FTS5 scores rows as it finds them)")
+def statement_of(text):
     backend = backend_for()
     with CaptureQueriesContext(connection) as captured:
-        raw = backend.search(parse("grooming"), Filters(), 0, 10)
+        raw = backend.search(parse(text), Filters(), 0, 10)
     assert 0 < raw.total <= backend.exact_limit
     assert not raw.capped
     (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
+    return statement
+
+
+def test_a_set_within_the_limit_evaluates_its_match_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL plan (SQLite's FTS5 scores rows as it finds them)")
+    statement = statement_of("grooming")
     assert len(match_evaluations(statement)) == 1, match_evaluations(statement)
+    assert match_evaluations(statement, "ts_match_vq") == []
+
+
+def test_a_phrase_within_the_limit_is_found_by_its_words_then_checked_on_those_rows():
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL plan (SQLite's FTS5 checks phrases in its index)")
+    statement = statement_of('"professional curiosity"')
+    # The index finds the rows holding both words, once; the phrase is then checked row by row
+    # on those (ts_match_vq, which no index answers), never by matching the table again.
+    assert len(match_evaluations(statement)) == 1, match_evaluations(statement)
+    assert "professional'' & ''curiosity" in statement  # the loose query, for the index
+    assert match_evaluations(statement, "ts_match_vq") == ["Index Scan"]
 
 
 @pytest.mark.parametrize("limit", [200, 2])

@@ -162,6 +162,10 @@ class SearchBackend:
         """A condition true when row e matches one compiled clause."""
         raise NotImplementedError
 
+    def row_check(self, expression: Sql) -> Sql:
+        """clause(), checked on each of the rows already found rather than through the index."""
+        return self.clause(expression)
+
     def highlights(self) -> dict[str, str]:  # pragma: no cover - abstract
         """SQL for the hit columns title_marked and snippet, over e and the marking query."""
         raise NotImplementedError

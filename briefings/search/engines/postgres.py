@@ -322,6 +322,11 @@ class PostgresBackend(SearchBackend):
     def clause(self, expression):
         return sql("e.{vector} @@ {query}", vector=VECTOR, query=_tsquery(expression))
 
+    def row_check(self, expression):
+        # The function behind @@: PostgreSQL uses an index for an operator only, so the rows
+        # already found are checked one by one, not found again through the GIN index.
+        return sql("ts_match_vq(e.{vector}, {query})", vector=VECTOR, query=_tsquery(expression))
+
     def highlights(self):
         def headline(column, whole=False):
             return f"ts_headline('{CONFIG}', e.{column}, q.query, {_options(whole)})"
