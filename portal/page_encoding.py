@@ -37,12 +37,13 @@ def answer(entry, request, response=None) -> HttpResponse:
     """The page of a cache entry, gzipped or not as the reader accepts. ``response``: the page
     just rendered from which the entry was made, answered as it is to a reader without gzip."""
     body, status, headers = entry
+    gzipped = accepts_gzip(request)
     if response is None:
-        response = HttpResponse(status=status, headers=headers)
-        if not accepts_gzip(request):
-            response.content = gzip.decompress(body)
-    if accepts_gzip(request):
+        content = body if gzipped else gzip.decompress(body)
+        response = HttpResponse(content, status=status, headers=headers)
+    elif gzipped:
         response.content = body
+    if gzipped:
         response["Content-Encoding"] = "gzip"
         etag = response.get("ETag")
         if etag and not etag.startswith("W/"):

@@ -15,15 +15,12 @@ class SharedClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        pool = self._get_connection_pool(write)
+        # Keyed by the pool Django chose (it keeps each for the process's life). Two threads may
+        # both make one the first time: either client is fine, one is kept.
+        client = self._clients.get(id(pool))
         if client is None:
-            # Two threads may both get here once: either client is fine, one is kept.
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
-                )
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
 

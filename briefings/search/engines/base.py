@@ -138,7 +138,8 @@ class SearchBackend:
 
     def count(self, expression: Sql, filtering: Filtering, limit: int) -> Sql:  # pragma: no cover
         """SELECT count(*) AS n of the rows matching the expression under a set's filters,
-        published or not, counting no further than `limit`."""
+        published or not, counting no further than `limit`. Only for an engine whose found()
+        is None: the statement counts the rows found() keeps otherwise."""
         raise NotImplementedError
 
     def loose(self, query: Query) -> str | None:

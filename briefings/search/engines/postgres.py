@@ -218,11 +218,6 @@ class PostgresBackend(SearchBackend):
     def loose(self, query: Query) -> str | None:
         return loose_tsquery(query)
 
-    def count(self, expression, filtering, limit):
-        return sql(
-            "SELECT count(*) AS n FROM ({found}) m", found=self.found(expression, filtering, limit)
-        )
-
     def found(self, expression, filtering, limit):
         # The match's index scan, the costliest step of a search (a widened query's many
         # words), done once for a set within the limit. Given the loose query, it reads no row's
