@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from briefings.models import GlossaryTerm, KeyMessage, SearchEntry, Section
 from briefings.search import index
@@ -126,3 +127,29 @@ def test_a_rebuild_makes_cached_pages_stale():
     before = current_version().token
     call_command("rebuild_search_index", verbosity=0)
     assert current_version().token != before
+
+
+def stored_in_the_row(column):
+    """Whether PostgreSQL stores the column in the row (STORAGE MAIN) rather than in TOAST."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'briefings_searchentry'::regclass AND attname = %s",
+            [column],
+        )
+        return cursor.fetchone()[0] == "m"
+
+
+def test_postgresql_keeps_the_vectors_in_the_row_and_a_rebuild_restores_it():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's storage of its search vectors (SQLite's FTS5 has none)")
+    backend = backend_for()
+    assert stored_in_the_row("search_vector")
+    assert stored_in_the_row("search_strong")
+    backend.execute(
+        "ALTER TABLE briefings_searchentry ALTER COLUMN search_vector SET STORAGE EXTENDED"
+    )
+    assert backend.missing() == ["search_vector inline"]
+    rebuild()
+    assert backend.missing() == []
+    assert stored_in_the_row("search_vector")

@@ -35,6 +35,7 @@ from .postgres_structures import (
     CONFIG,
     FILTERS_INDEX,
     INDEXES,
+    INLINE_COLUMNS,
     PUBLISHED,
     REFILL,
     UNDO,
@@ -171,7 +172,14 @@ class PostgresBackend(SearchBackend):
                 "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s)", [list(VOCABULARY_TRIGGERS)]
             )
             present |= {name for (name,) in cursor.fetchall()}
-        found.update({name: name in present for name in [*indexes, VOCABULARY]})
+            cursor.execute(
+                "SELECT attname || ' inline' FROM pg_attribute "
+                "WHERE attrelid = to_regclass(%s) AND attname = ANY(%s) AND attstorage = 'm'",
+                [ENTRY, list(INLINE_COLUMNS)],
+            )
+            present |= {name for (name,) in cursor.fetchall()}
+        inline = [f"{column} inline" for column in INLINE_COLUMNS]
+        found.update({name: name in present for name in [*indexes, VOCABULARY, *inline]})
         found.update({name: name in present for name in VOCABULARY_TRIGGERS})
         return [name for name, exists in found.items() if not exists]
 
