@@ -13,7 +13,7 @@ from django.test import RequestFactory, override_settings
 
 from briefings.models import SearchEntry
 from briefings.search import bench_report
-from briefings.search.bench_databases import Copies, recreate
+from briefings.search.bench_databases import Copies, recreate, settle
 from briefings.search.results import Filters
 from briefings.search.service import Params, search
 from briefings.search.views import search_page
@@ -117,6 +117,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             call_command("rebuild_search_index", verbosity=0)
             bulk["rebuild"] = (scales[-1], time.perf_counter() - started)
+            settle(original)
             return self.measure(wrappers, rounds), bulk
         finally:
             connections[DEFAULT_DB_ALIAS] = original
