@@ -395,15 +395,14 @@ class SearchStatement:
         return sql(
             "SELECT {c} FROM (SELECT x.tag_id, SUM(x.n) AS n FROM ("
             "SELECT ts.tag_id, y.n FROM (SELECT f.section_id, COUNT(*) AS n FROM {rows} f "
-            "WHERE f.section_id IS NOT NULL GROUP BY f.section_id) y "
-            "JOIN {themed_section} ts ON ts.content_object_id = y.section_id "
+            "WHERE f.section_id IS NOT NULL GROUP BY f.section_id) y {themes} "
             "UNION ALL "
             "SELECT tk.tag_id, 1 FROM {rows} f JOIN {themed_key_message} tk "
             "ON tk.content_object_id = f.object_id WHERE f.kind = 'key-message'"
             ") x GROUP BY x.tag_id) z JOIN {theme} th ON th.id = z.tag_id",
             c=columns(row_type="'theme'", value="th.slug", label="th.name", n="z.n"),
             rows=self.sets["theme"].name,
-            themed_section=t.themed_section,
+            themes=self.engine.section_themes("y"),
             themed_key_message=t.themed_key_message,
             theme=t.theme,
         )
