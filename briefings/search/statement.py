@@ -154,7 +154,9 @@ class SearchStatement:
 
     def sql(self, offset: int, limit: int) -> Sql:
         steps = list(self.visibility.steps)
-        steps += [step for s in dict.fromkeys(self.sets.values()) for step in self.set_steps(s)]
+        # The page's set first: the others count no further once it is over the limit.
+        ordered = dict.fromkeys([self.sets[None], *self.sets.values()])
+        steps += [step for s in ordered for step in self.set_steps(s)]
         steps.append(("page", self.page(offset, limit)))
         branches = [
             self.sizes(),
@@ -252,6 +254,22 @@ class SearchStatement:
                 (s.found_name, found),
                 (s.count_name, Sql(f"SELECT count(*) AS n FROM {s.found_name}")),
             ]
+        if s != self.sets[None]:
+            # A facet's set drops one of the page's filters, so it holds every match the page's
+            # set holds: once that set is over the limit, so is this one, and its count step
+            # does not read the match at all (both databases evaluate the ELSE only when taken).
+            name, own = counted[-1]
+            counted[-1] = (
+                name,
+                sql(
+                    "SELECT CASE WHEN (SELECT n FROM {page}) > {cap} THEN {keep} "
+                    "ELSE ({own}) END AS n",
+                    page=self.sets[None].count_name,
+                    cap=self.cap,
+                    keep=keep,
+                    own=own,
+                ),
+            )
         count = f"(SELECT n FROM {s.count_name})"
         small, large = Sql(f"{count} <= {self.cap}"), Sql(f"{count} > {self.cap}")
         order = f" ORDER BY {self.engine.read_order}" if self.engine.read_order else ""

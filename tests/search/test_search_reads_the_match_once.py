@@ -84,3 +84,44 @@ def test_a_phrase_and_an_exclusion_hold_on_the_rows_the_loose_count_found(settin
     assert [hit.url for hit in found.hits] == ["/documents/quokka-health/quokka-clinics/"]
     assert found.total == 1
     assert not found.capped
+
+
+def steps_run(statement):
+    """The statement's named steps (CTEs) that ran, from EXPLAIN ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)
+        (plan,) = cursor.fetchone()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    ran = set()
+
+    def walk(node):
+        name = node.get("Subplan Name", "")
+        if name.startswith("CTE ") and node.get("Actual Loops", 0) > 0:
+            ran.add(name[4:])
+        for child in node.get("Plans", ()):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return ran
+
+
+def test_a_facets_set_is_not_counted_once_the_pages_set_is_over_the_limit(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL plan (SQLite's count step cannot be watched)")
+    # The role facet's set (no filter) holds every match of the page's (role=police).
+    backend = backend_for()
+    settings.SEARCH_EXACT_LIMIT = 3
+    with CaptureQueriesContext(connection) as captured:
+        raw = backend.search(parse("CSE"), Filters(role="police"), 0, 10)
+    assert raw.capped
+    assert "role" in raw.capped_facets
+    (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
+    ran = steps_run(statement)
+    assert "matches_role_found" in ran  # the page's own count
+    assert "matches_found" not in ran  # the facet's: over the limit already
+    settings.SEARCH_EXACT_LIMIT = 200
+    with CaptureQueriesContext(connection) as captured:
+        raw = backend.search(parse("CSE"), Filters(role="police"), 0, 10)
+    assert not raw.capped
+    (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
+    assert {"matches_role_found", "matches_found"} <= steps_run(statement)
