@@ -373,12 +373,14 @@ class SearchStatement:
             n="x.n",
         )
         return sql(
-            "SELECT * FROM (SELECT {c} FROM {counts} JOIN {briefing} b ON b.id = x.briefing_id "
+            "SELECT * FROM (SELECT {c} FROM {counts} {documents} "
             "ORDER BY CASE WHEN b.slug = {chosen} THEN 0 ELSE 1 END, x.n DESC, label, b.id "
             "LIMIT {options}) d",
             c=c,
             counts=self.per_document(self.sets["document"]),
-            briefing=self.t.briefing,
+            documents=self.engine.per_row_join(
+                self.t.briefing, "b", "b.id, b.slug, b.short_title, b.title", "b.id = x.briefing_id"
+            ),
             chosen=value(self.document),
             options=FACET_OPTIONS + 1,
         )
@@ -389,11 +391,13 @@ class SearchStatement:
             row_type="'role'", value="r.slug", label="r.name", sort=f"r.{t.order}", n="SUM(x.n)"
         )
         return sql(
-            "SELECT {c} FROM {counts} JOIN {audiences} a ON a.briefing_id = x.briefing_id "
+            "SELECT {c} FROM {counts} {audiences} "
             "JOIN {role} r ON r.id = a.role_id GROUP BY r.slug, r.name, r.{order}",
             c=c,
             counts=self.per_document(self.sets["role"]),
-            audiences=t.audiences,
+            audiences=self.engine.per_row_join(
+                t.audiences, "a", "a.role_id", "a.briefing_id = x.briefing_id"
+            ),
             role=t.role,
             order=t.order,
         )
@@ -420,7 +424,9 @@ class SearchStatement:
             ") x GROUP BY x.tag_id) z JOIN {theme} th ON th.id = z.tag_id",
             c=columns(row_type="'theme'", value="th.slug", label="th.name", n="z.n"),
             rows=self.sets["theme"].name,
-            themes=self.engine.section_themes("y"),
+            themes=self.engine.per_row_join(
+                t.themed_section, "ts", "ts.tag_id", "ts.content_object_id = y.section_id"
+            ),
             themed_key_message=t.themed_key_message,
             theme=t.theme,
         )

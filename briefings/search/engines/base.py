@@ -167,13 +167,11 @@ class SearchBackend:
         """clause(), checked on each of the rows already found rather than through the index."""
         return self.clause(expression)
 
-    def section_themes(self, sections: str) -> Sql:
-        """Joined after `sections` (rows with a section_id): its sections' theme links as ts
-        (ts.tag_id), one row per link. By default a join, which SQLite answers through the
-        index of the links' sections."""
-        return Sql(
-            f"JOIN {self.tables.themed_section} ts ON ts.content_object_id = {sections}.section_id"
-        )
+    def per_row_join(self, table: str, alias: str, columns: str, condition: str) -> Sql:
+        """Join `table` as `alias` on `condition` for the columns a facet count needs, to each
+        of a few hundred rows counted (a set's sections, its documents). By default a plain
+        join, which SQLite answers with one index lookup per row."""
+        return Sql(f"JOIN {table} {alias} ON {condition}")
 
     def highlights(self) -> dict[str, str]:  # pragma: no cover - abstract
         """SQL for the hit columns title_marked and snippet, over e and the marking query."""
