@@ -27,7 +27,8 @@ from django.utils.safestring import SafeString, mark_safe
 from briefings.models import Role, SearchEntry
 
 from .engines import backend_for
-from .query import Glossary, Query, names_matching, parse, respell_text
+from .names import names_matching
+from .query import Glossary, Query, parse, respell_text
 from .results import FACET_OPTIONS, MARK_END, MARK_START, Filters, RawHit, RawResult
 from .spelling import suggest
 

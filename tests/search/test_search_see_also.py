@@ -4,7 +4,7 @@ themes that published guidance carries."""
 import pytest
 
 from briefings.models import Briefing, Status, Theme
-from briefings.search.query import names_matching
+from briefings.search.names import names_matching
 from tests.support.search import make_document, outcome_of, run_search
 
 pytestmark = pytest.mark.django_db
