@@ -3,7 +3,11 @@ service.py turns it into what the page shows."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 # Highlight markers: control characters, which the index never stores (see index.plain), so the
 # snippet can be escaped first and the markers turned into <mark> afterwards.
@@ -120,3 +124,16 @@ def read_rows(rows) -> RawResult:
     for hit in hits:
         hit.roles = roles.get(hit.briefing_id, [])
     return RawResult(hits=hits, facets=facets, everyone=everyone, sizes=sizes)
+
+
+ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
+
+
+def marked(text: str) -> SafeString:
+    """Escape first, then mark: the only markup that can come out is <mark>."""
+    if text.count(MARK_START) != text.count(MARK_END):
+        text = text.replace(MARK_START, "").replace(MARK_END, "")
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    # One mark for a run of marked words, as a phrase reads ("<mark>mental health</mark>").
+    html = ADJACENT_MARKS.sub(r"\1", html)
+    return mark_safe(html)  # noqa: S308 - escaped above; the markers are control characters

@@ -15,21 +15,19 @@ first, then the other professions'. The role filter is the "Guidance for" facet 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 from functools import partial
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from briefings.models import Role, SearchEntry
 
 from .engines import backend_for
 from .names import names_matching
 from .query import Glossary, Query, parse, respell_text
-from .results import FACET_OPTIONS, MARK_END, MARK_START, Filters, RawHit, RawResult
+from .results import FACET_OPTIONS, Filters, RawHit, RawResult, marked
 from .spelling import suggest
 
 PAGE_SIZE = 10
@@ -44,19 +42,6 @@ KIND_PLURALS = {
     "reference": "References",
     "glossary": "Glossary terms",
 }
-ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
-
-
-def marked(text: str) -> SafeString:
-    """Escape first, then mark: the only markup that can come out is <mark>."""
-    if text.count(MARK_START) != text.count(MARK_END):
-        text = text.replace(MARK_START, "").replace(MARK_END, "")
-    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    # One mark for a run of marked words, as a phrase reads ("<mark>mental health</mark>").
-    html = ADJACENT_MARKS.sub(r"\1", html)
-    return mark_safe(html)  # noqa: S308 - escaped above; the markers are control characters
-
-
 SLUG = "__slug__"
 OTHER = "__other__"
 
@@ -140,6 +125,9 @@ class FacetOption:
     count: int
     selected: bool
     url: str
+    # The chosen option of a facet counted from a capped set, when the page's set is not: its
+    # count is the page's own total, exact, where the others' are lower bounds.
+    exact: bool = False
 
 
 @dataclass
@@ -339,7 +327,7 @@ def _shown(counts, selected: str):
 def _facet(params: Params, raw: RawResult, name: str, title: str, everyone: str, counts):
     """One filter: its options (value, label, count) each linking to the search with it chosen."""
     chosen = getattr(params.filters, name)
-    return Facet(
+    facet = Facet(
         name,
         title,
         [
@@ -350,6 +338,10 @@ def _facet(params: Params, raw: RawResult, name: str, title: str, everyone: str,
         everyone,
         capped=name in raw.capped_facets,
     )
+    for option in facet.options:
+        if option.selected and facet.capped and not raw.capped:
+            option.count, option.exact = raw.total, True
+    return facet
 
 
 def _facets(params: Params, raw: RawResult) -> list[Facet]:

@@ -115,3 +115,23 @@ def test_two_filters_give_what_the_one_filter_search_counts_for_the_other(settin
     assert not again.capped
     assert again.total == both.total
     assert [h.url for h in again.hits] == [h.url for h in both.hits]
+
+
+def test_a_chosen_option_counts_the_pages_results_exactly_when_only_its_facet_is_capped(
+    settings, client
+):
+    # The kind facet is counted from every kind's matches (over the limit, so lower bounds);
+    # the quotes alone are within it, so the chosen kind's count is the page's own total.
+    settings.SEARCH_EXACT_LIMIT = 10
+    response = client.get("/search/", {"q": BROAD, "kind": "quote"})
+    outcome = response.context["outcome"]
+    assert not outcome.capped
+    assert 0 < outcome.total <= 10
+    kind = next(f for f in outcome.facets if f.name == "kind")
+    assert kind.capped
+    chosen = next(o for o in kind.options if o.selected)
+    assert (chosen.count, chosen.exact) == (outcome.total, True)
+    assert not any(o.exact for o in kind.options if not o.selected)
+    html = response.content.decode()
+    assert f'Young people’s words <span class="count">({outcome.total}<span' in html
+    assert '<span class="visually-hidden">at least </span>' in html  # the other kinds
