@@ -36,6 +36,7 @@ BLOCK_TAGS = {
     "h6", "br", "table", "tr", "td", "th", "div", "dd", "dt",
 }  # fmt: skip
 SPACE_RE = re.compile(r"\s+")
+QUOTE_MARKS = '"“”'
 
 KEY_MESSAGE_POSITION = 0
 SECTION_POSITION = 1_000
@@ -184,7 +185,8 @@ def section_docs(section: dict, themes: list[tuple[str, int]], roles=()) -> list
                 briefing_id=section["briefing_id"],
                 section_id=section["id"],
                 position=position + order + 1,
-                title=f"“{_shorten(words, 70)}”",
+                # The quote's own marks would double the title's (the text keeps them).
+                title=f"“{_shorten(words.strip(QUOTE_MARKS), 70)}”",
                 body=words,
                 extra=" ".join([attribution, *names]),
                 facets=facet_tokens("quote", section["briefing_id"], roles, theme_ids),

@@ -63,7 +63,9 @@ def test_a_phrase_within_the_limit_is_found_by_its_words_then_checked_on_those_r
     # on those (ts_match_vq, which no index answers), never by matching the table again.
     assert len(match_evaluations(statement)) == 1, match_evaluations(statement)
     assert "professional'' & ''curiosity" in statement  # the loose query, for the index
-    assert match_evaluations(statement, "ts_match_vq") == ["Index Scan"]
+    # By id, through the primary key: an index scan or a bitmap scan, as the statistics of the
+    # moment make the planner choose; either way once, on those rows alone.
+    assert match_evaluations(statement, "ts_match_vq") in (["Index Scan"], ["Bitmap Heap Scan"])
 
 
 @pytest.mark.parametrize("limit", [200, 2])

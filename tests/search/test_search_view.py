@@ -93,6 +93,11 @@ def test_a_young_persons_words_link_to_the_section_that_quotes_them(client):
     assert outcome.hits[0].url == "/documents/police/barriers-to-engagement/"
     assert outcome.hits[0].context == "Barriers to engagement"
     assert "<mark>laughed</mark>" in outcome.hits[0].snippet
+    # Titled in quote marks once: the quote's own are not doubled.
+    title = str(outcome.hits[0].title)
+    assert title.startswith("&quot;")
+    assert not title.startswith("&quot;&quot;")
+    assert title.count("&quot;") == 2
 
 
 def test_every_facet_count_is_the_number_of_results_its_link_gives(client):
