@@ -26,7 +26,14 @@ def keep_in_the_row(apps, schema_editor):
         return
     schema_editor.execute(storage("MAIN"))
     schema_editor.execute(f"UPDATE {ENTRY} SET kind = kind")
-    schema_editor.execute(f"ANALYZE {ENTRY}")
+    # Statistics for the rewritten rows; an empty table (a new install) has none to gather, and
+    # analysing it would record it as empty until autovacuum next looks.
+    if (
+        apps.get_model("briefings", "SearchEntry")
+        .objects.using(schema_editor.connection.alias)
+        .exists()
+    ):
+        schema_editor.execute(f"ANALYZE {ENTRY}")
 
 
 def let_them_move_out(apps, schema_editor):

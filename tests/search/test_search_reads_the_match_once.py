@@ -4,6 +4,7 @@ count may find the rows of a looser query (a phrase's words anywhere, no exclusi
 the index answers alone; the query itself is then checked on those rows."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -17,12 +18,17 @@ from tests.support.search import make_document, outcome_of
 pytestmark = pytest.mark.django_db
 
 
-def match_evaluations(statement, condition="search_vector @@"):
-    """The plan nodes that ran the full-text match on the index table, from EXPLAIN ANALYZE."""
+def plan_of(statement):
+    """The statement's plan as it ran (EXPLAIN ANALYZE)."""
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)
         (plan,) = cursor.fetchone()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return json.loads(plan) if isinstance(plan, str) else plan
+
+
+def match_evaluations(statement, condition="search_vector @@"):
+    """The plan nodes that ran the full-text match on the index table, from EXPLAIN ANALYZE."""
+    plan = plan_of(statement)
     found = []
 
     def walk(node):
@@ -30,6 +36,26 @@ def match_evaluations(statement, condition="search_vector @@"):
         conditions = " ".join(str(node.get(key, "")) for key in ("Filter", "Index Cond"))
         if condition in conditions and node.get("Actual Loops", 0) > 0:
             found.append(node["Node Type"])
+        for child in node.get("Plans", ()):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return found
+
+
+def phrase_checks(statement):
+    """Each plan node that checked the phrase (ts_match_vq), with the index condition that
+    found its rows: its own, or for a bitmap scan its index node's."""
+    plan = plan_of(statement)
+    found = []
+
+    def walk(node):
+        if "ts_match_vq" in str(node.get("Filter", "")) and node.get("Actual Loops", 0) > 0:
+            lookup = node.get("Index Cond", "")
+            if node["Node Type"] == "Bitmap Heap Scan":
+                (index,) = [c for c in node["Plans"] if c["Node Type"] == "Bitmap Index Scan"]
+                lookup = index.get("Index Cond", "")
+            found.append(lookup)
         for child in node.get("Plans", ()):
             walk(child)
 
@@ -63,9 +89,11 @@ def test_a_phrase_within_the_limit_is_found_by_its_words_then_checked_on_those_r
     # on those (ts_match_vq, which no index answers), never by matching the table again.
     assert len(match_evaluations(statement)) == 1, match_evaluations(statement)
     assert "professional'' & ''curiosity" in statement  # the loose query, for the index
-    # By id, through the primary key: an index scan or a bitmap scan, as the statistics of the
-    # moment make the planner choose; either way once, on those rows alone.
-    assert match_evaluations(statement, "ts_match_vq") in (["Index Scan"], ["Bitmap Heap Scan"])
+    # Once, on the rows found, each looked up by its id. Whether through an index scan or a
+    # bitmap scan of one id is a tie in the planner's costs (8.29 each on the test collection),
+    # broken by the table's dead rows, so the plan's node type is not what is proved here.
+    (lookup,) = phrase_checks(statement)
+    assert re.fullmatch(r"\(id = matches_found(_\d+)?\.id\)", lookup), lookup
 
 
 @pytest.mark.parametrize("limit", [200, 2])
@@ -90,10 +118,7 @@ def test_a_phrase_and_an_exclusion_hold_on_the_rows_the_loose_count_found(settin
 
 def steps_run(statement):
     """The statement's named steps (CTEs) that ran, from EXPLAIN ANALYZE."""
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)
-        (plan,) = cursor.fetchone()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
+    plan = plan_of(statement)
     ran = set()
 
     def walk(node):
