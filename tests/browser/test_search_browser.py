@@ -1,6 +1,10 @@
 """The search page in a real Chromium: axe-core clean (WCAG 2.2 AA) in each of its states, usable
 at 320 px, and a search can be made and a result opened with the keyboard alone."""
 
+import os
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.support.axe import axe_violations
@@ -97,5 +101,55 @@ def test_the_search_page_works_with_javascript_switched_off(live_portal, browser
         page.click(".search-filters > summary")
         page.click("text=Glossary terms")
         assert page.locator(".search-result").count() == 1
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_reader_narrows_a_search_beyond_the_limit_to_one_kind_and_sees_its_exact_count(
+    live_portal, browser, settings, width
+):
+    # Lowered, as a large collection would make it: "police" is over the limit, its key
+    # messages are within it.
+    settings.SEARCH_EXACT_LIMIT = 10
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+    try:
+        page.goto(live_portal.url + "/search/")
+        page.fill("#search-q", "police")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("#results-heading").inner_text().startswith("More than 10 results")
+        filters = page.locator(".search-filters > summary")
+        if width < 600:
+            assert not page.locator(".facet").first.is_visible()
+            filters.click()
+        kind = page.locator(".facet", has=page.get_by_role("heading", name="Kind of result"))
+        # Before choosing, every kind's count is a lower bound: "5+" on the screen, "at least 5
+        # results" to a screen reader.
+        messages = kind.get_by_role(
+            "link", name=re.compile(r"^Key messages \(\s*at least\s*\d+\s*results?\s*\)$")
+        )
+        assert messages.locator("[aria-hidden=true]", has_text="+").is_visible()
+        messages.click()
+        page.wait_for_url(re.compile(r"kind=key-message"))
+        heading = page.locator("#results-heading").inner_text()
+        total = int(re.match(r"(\d+) results?\b", heading).group(1))
+        assert 0 < total <= 10
+        assert page.locator(".search-result").count() == total
+        # The chosen kind counts the results shown, exactly; the others stay lower bounds.
+        if width < 600:
+            filters.click()
+        kind = page.locator(".facet", has=page.get_by_role("heading", name="Kind of result"))
+        chosen = kind.locator("strong[aria-current=true]", has_text="Key messages")
+        assert chosen.is_visible()
+        assert " ".join(chosen.text_content().split()) == f"Key messages ({total} results)"
+        others = kind.get_by_role("link", name=re.compile(r"\(\s*at least\s*\d+"))
+        assert others.count() >= 1
+        shots = os.environ.get("PORTAL_SCREENSHOTS")
+        if shots:
+            page.screenshot(path=str(Path(shots) / f"capped-kind-{width}.png"), full_page=True)
+        assert axe_violations(page) == []
     finally:
         context.close()
