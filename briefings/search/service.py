@@ -25,23 +25,16 @@ from django.utils.safestring import SafeString
 from briefings.models import Role, SearchEntry
 
 from .engines import backend_for
+from .facets import Facet, facets
 from .names import names_matching
 from .query import Glossary, Query, parse, respell_text
-from .results import FACET_OPTIONS, Filters, RawHit, RawResult, marked
+from .results import Filters, RawHit, RawResult, marked
 from .spelling import suggest
 
 PAGE_SIZE = 10
 FEW = 5  # fewer results than this for a search of three words or more: widen it (search())
 PAGE_LINKS = 2  # pages shown either side of the current one
-KIND_ORDER = [value for value, _ in SearchEntry.Kind.choices]
 KIND_LABELS = dict(SearchEntry.Kind.choices)
-KIND_PLURALS = {
-    "section": "Sections",
-    "key-message": "Key messages",
-    "quote": "Young people’s words",
-    "reference": "References",
-    "glossary": "Glossary terms",
-}
 SLUG = "__slug__"
 OTHER = "__other__"
 
@@ -116,28 +109,6 @@ class Hit:
     roles: list[str]
     context: str | None  # the section a quote is in, or a sub-section's parent
     for_reader: bool = False  # in the guidance of the role the reader views as (or for everyone)
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-    url: str
-    # The chosen option of a facet counted from a capped set, when the page's set is not: its
-    # count is the page's own total, exact, where the others' are lower bounds.
-    exact: bool = False
-
-
-@dataclass
-class Facet:
-    name: str
-    title: str
-    options: list[FacetOption]
-    clear_url: str | None  # set when a value is selected
-    everyone_label: str
-    capped: bool = False  # counted from the first matches only: each count is a lower bound
 
 
 @dataclass
@@ -319,74 +290,14 @@ def to_hit(raw: RawHit, links: Links, role: Role | None = None) -> Hit:
     )
 
 
-def _shown(counts, selected: str):
-    ranked = sorted(counts, key=lambda c: (-c.count, c.label))
-    return ranked[:FACET_OPTIONS] + [c for c in ranked[FACET_OPTIONS:] if c.value == selected]
-
-
-def _facet(params: Params, raw: RawResult, name: str, title: str, everyone: str, counts):
-    """One filter: its options (value, label, count) each linking to the search with it chosen."""
-    chosen = getattr(params.filters, name)
-    facet = Facet(
-        name,
-        title,
-        [
-            FacetOption(value, label, count, chosen == value, params.url(**{name: value}))
-            for value, label, count in counts
-        ],
-        params.url(**{name: ""}) if chosen else None,
-        everyone,
-        capped=name in raw.capped_facets,
-    )
-    for option in facet.options:
-        if option.selected and facet.capped and not raw.capped:
-            option.count, option.exact = raw.total, True
-    return facet
-
-
-def _facets(params: Params, raw: RawResult) -> list[Facet]:
-    f = params.filters
-    kinds = {c.value: c.count for c in raw.facets["kind"]}
-    roles = sorted(raw.facets["role"], key=lambda c: (c.sort, c.label))
-    return [
-        _facet(
-            params,
-            raw,
-            "kind",
-            "Kind of result",
-            "All kinds",
-            [
-                (k, KIND_PLURALS[k], kinds.get(k, 0))
-                for k in KIND_ORDER
-                if kinds.get(k) or f.kind == k
-            ],
-        ),
-        # Glossary terms belong to no document, so they are counted under every role.
-        _facet(
-            params,
-            raw,
-            "role",
-            "Guidance for",
-            "All professions",
-            [(c.value, c.label, c.count + raw.everyone) for c in roles],
-        ),
-        _facet(
-            params,
-            raw,
-            "document",
-            "Document",
-            "All documents",
-            [(c.value, c.label, c.count) for c in _shown(raw.facets["document"], f.document)],
-        ),
-        _facet(
-            params,
-            raw,
-            "theme",
-            "Theme",
-            "All themes",
-            [(c.value, c.label, c.count) for c in _shown(raw.facets["theme"], f.theme)],
-        ),
-    ]
+def _chosen_labels(filters: Filters, raw: RawResult, audience, prelude) -> dict[str, str]:
+    """The names of the chosen document, profession and theme, from what the search has read."""
+    documents = {h.document_slug: h.document_label for h in raw.hits if h.document_slug}
+    return {
+        "role": audience.name if audience else "",
+        "document": documents.get(filters.document, ""),
+        "theme": dict(prelude.themes).get(filters.theme, ""),
+    }
 
 
 def _paginate(outcome: Outcome, page_size: int):
@@ -486,6 +397,6 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
     outcome.hits = [to_hit(h, links, role) for h in raw.hits]
     outcome.total = raw.total
     outcome.capped = raw.capped
-    outcome.facets = _facets(params, raw)
+    outcome.facets = facets(params, raw, _chosen_labels(params.filters, raw, audience, prelude))
     _paginate(outcome, page_size)
     return outcome

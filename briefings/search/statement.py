@@ -237,7 +237,9 @@ class SearchStatement:
         first, then the rest, until the limit. The rest is the whole match again without the
         strong rows read, rather than "the match but not the strong", whose every word bm25()
         would weigh twice. A cut read goes in the engine's read order, so the same search always
-        gives the same rows whatever plan the database chooses.
+        gives the same rows whatever plan the database chooses. A set that is only counted (a
+        facet's) needs no strong tier, and on an engine whose ordered read costs (it reads every
+        match to sort them) it is cut in the scan's order: its counts are lower bounds anyway.
 
         An engine whose count can keep the rows it counts (engine.found) reads an exact set
         from them, rather than finding the match a second time. It may count the rows of a
@@ -273,25 +275,28 @@ class SearchStatement:
         count = f"(SELECT n FROM {s.count_name})"
         small, large = Sql(f"{count} <= {self.cap}"), Sql(f"{count} > {self.cap}")
         order = f" ORDER BY {self.engine.read_order}" if self.engine.read_order else ""
-        strong = sql(
-            "{read}{order} LIMIT {keep}",
-            read=self.read(s, filtering, large, strong=True),
-            order=order,
-            keep=keep,
-        )
-        not_strong = Sql(f"e.id NOT IN (SELECT s.id FROM {s.strong_name} s)")
+        if s.ranked:
+            first = self.read(s, filtering, large, strong=True)
+            strong = [(s.strong_name, sql("{r}{o} LIMIT {k}", r=first, o=order, k=keep))]
+            tier = f" UNION ALL SELECT * FROM {s.strong_name}"
+            also = Sql(f"e.id NOT IN (SELECT s.id FROM {s.strong_name} s)")
+        else:
+            # A set that is only counted gives lower bounds once over the limit: any of its rows
+            # will do, so it is read in one tier, and in the scan's order where that costs less.
+            strong, tier, also = [], "", ""
+            order = order if self.engine.orders_counted_cuts else ""
         rows = sql(
-            "SELECT * FROM ({whole} UNION ALL SELECT * FROM {strong} "
+            "SELECT * FROM ({whole}{strong} "
             "UNION ALL SELECT * FROM ({rest}{order} LIMIT {keep}) w) s LIMIT {keep}",
             whole=self.read(s, filtering, small, found=found is not None),
-            strong=s.strong_name,
-            rest=self.read(s, filtering, large, also=not_strong),
+            strong=tier,
+            rest=self.read(s, filtering, large, also=also),
             order=order,
             keep=keep,
         )
         if s.ranked and self.engine.scores_after_cut:
             rows = self.scored(rows)
-        return [*counted, (s.strong_name, strong), (s.name, rows)]
+        return [*counted, *strong, (s.name, rows)]
 
     def scored(self, rows: Sql) -> Sql:
         """The rows of a set, scored once cut (engines whose score is costly per row, and whose

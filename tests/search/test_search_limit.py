@@ -135,3 +135,47 @@ def test_a_chosen_option_counts_the_pages_results_exactly_when_only_its_facet_is
     html = response.content.decode()
     assert f'Young people’s words <span class="count">({outcome.total}<span' in html
     assert '<span class="visually-hidden">at least </span>' in html  # the other kinds
+
+
+def test_a_capped_facets_counts_are_lower_bounds_of_the_exact_ones(settings):
+    # With police guidance chosen, the "Guidance for" facet counts every profession's matches,
+    # and at a limit of 10 the page's and that set are both over it.
+    settings.SEARCH_EXACT_LIMIT = 10
+    limited = outcome_of(q=BROAD, audience="police")
+    assert limited.capped
+    counted = [(f.name, o) for f in limited.facets if f.capped for o in f.options]
+    assert {name for name, _ in counted} == {"kind", "role", "document", "theme"}
+    settings.SEARCH_EXACT_LIMIT = 200
+    for name, option in counted:
+        # What choosing the option finds, every other filter kept.
+        chosen = {"audience": "police", {"role": "audience"}.get(name, name): option.value}
+        exact = outcome_of(q=BROAD, **chosen)
+        assert not exact.capped
+        assert 0 < option.count <= exact.total, (name, option)
+
+
+@pytest.mark.parametrize("facet", ["role", "document", "theme"])
+def test_a_chosen_option_counts_as_more_than_the_limit_when_the_page_is_over_it_too(
+    settings, client, facet
+):
+    # The chosen value with the most matches for the word, named as the filters name it.
+    exact = next(f for f in outcome_of(q=BROAD).facets if f.name == facet)
+    top = max(exact.options, key=lambda o: o.count)
+    assert top.count > 10
+    settings.SEARCH_EXACT_LIMIT = 10
+    parameter = {"role": "audience"}.get(facet, facet)
+    response = client.get("/search/", {"q": BROAD, parameter: top.value})
+    outcome = response.context["outcome"]
+    assert outcome.capped
+    shown = next(f for f in outcome.facets if f.name == facet)
+    assert shown.capped
+    # Listed and named even when the facet's first matches hold none of the page's, and
+    # counted as the page's own lower bound, as its heading gives it.
+    (chosen,) = [o for o in shown.options if o.selected]
+    assert (chosen.label, chosen.count, chosen.exact) == (top.label, 10, False)
+    html = response.content.decode()
+    assert "More than 10 results" in html
+    assert (
+        f'<strong aria-current="true">{top.label} <span class="count">'
+        '(<span class="visually-hidden">at least </span>10<span aria-hidden="true">+'
+    ) in html

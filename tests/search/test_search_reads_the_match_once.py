@@ -152,3 +152,35 @@ def test_a_facets_set_is_not_counted_once_the_pages_set_is_over_the_limit(settin
     assert not raw.capped
     (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
     assert {"matches_role_found", "matches_found"} <= steps_run(statement)
+
+
+def rows_scanned(statement, step):
+    """The most rows any scan of the index table returned inside the named step."""
+    most = 0
+
+    def walk(node, inside):
+        nonlocal most
+        inside = inside or node.get("Subplan Name") == f"CTE {step}"
+        if inside and node.get("Relation Name") == "briefings_searchentry":
+            most = max(most, node.get("Actual Rows", 0))
+        for child in node.get("Plans", ()):
+            walk(child, inside)
+
+    walk(plan_of(statement)[0]["Plan"], False)
+    return most
+
+
+def test_a_facets_set_over_the_limit_reads_no_more_rows_than_it_keeps(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL plan (SQLite's index gives its rows in id order already)")
+    # Its counts are lower bounds: the scan stops at the limit + 1 rows, where an ordered
+    # read would fetch every match to sort them, and it has no strong tier.
+    settings.SEARCH_EXACT_LIMIT = 3
+    with CaptureQueriesContext(connection) as captured:
+        raw = backend_for().search(parse("CSE"), Filters(role="police"), 0, 10)
+    assert raw.capped
+    assert "role" in raw.capped_facets
+    (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
+    assert "matches_strong AS" not in statement
+    assert "matches_role_strong AS" in statement  # the page's set: strong rows first
+    assert 0 < rows_scanned(statement, "matches") <= 4

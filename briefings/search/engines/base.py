@@ -62,6 +62,9 @@ class SearchBackend:
     # The order a cut read goes in (an ORDER BY), or None for the order the engine's scan of
     # the match gives.
     read_order: str | None = "e.id"
+    # Whether a set that is only counted (a facet's), when over the limit, is read in the read
+    # order too, or in whatever order the scan gives (an engine whose ordered read costs).
+    orders_counted_cuts = True
     # Whether the page's set is scored once it is cut (score_after_cut), rather than as read.
     scores_after_cut = False
 

@@ -122,6 +122,7 @@ class PostgresBackend(SearchBackend):
     # ORDER BY ... LIMIT cut them, so the page's set is scored once cut, at most the exact
     # limit + 1 rows.
     scores_after_cut = True
+    orders_counted_cuts = False
 
     def install(self, schema_editor):
         self.ensure(schema_editor.execute)
