@@ -5,11 +5,11 @@ from collections import Counter
 import pytest
 from django.db.models import Q
 
-from briefings.models import SearchEntry
+from briefings.models import SearchEntry, Status
 from briefings.search.engines import backend_for
 from briefings.search.query import STOP_WORDS, parse, vocabulary_words
 from briefings.search.results import Filters
-from tests.support.search import outcome_of, run_search
+from tests.support.search import make_document, outcome_of, run_search
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +179,23 @@ def test_a_chosen_option_counts_as_more_than_the_limit_when_the_page_is_over_it_
         f'<strong aria-current="true">{top.label} <span class="count">'
         '(<span class="visually-hidden">at least </span>10<span aria-hidden="true">+'
     ) in html
+
+
+def test_a_cut_read_passes_over_rows_that_may_not_be_shown_and_still_fills_to_the_limit(
+    settings,
+):
+    # The draft's rows come first in the read order; none may be shown, and the cut read
+    # must go on to the published ones rather than stop at the first limit + 1 matches.
+    body = "Quokka outreach in the evening."
+    make_document(
+        "quokka-draft",
+        [(f"d{i}", f"Draft {i}", body) for i in range(5)],
+        status=Status.DRAFT,
+    )
+    make_document("quokka-open", [(f"p{i}", f"Open {i}", body) for i in range(5)])
+    settings.SEARCH_EXACT_LIMIT = 3
+    found = outcome_of(q="quokka")
+    assert found.capped
+    assert found.total == 3
+    assert len(found.hits) == 3
+    assert all(hit.url.startswith("/documents/quokka-open/") for hit in found.hits)
