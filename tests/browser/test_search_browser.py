@@ -153,3 +153,41 @@ def test_a_reader_narrows_a_search_beyond_the_limit_to_one_kind_and_sees_its_exa
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_reader_chooses_a_profession_beyond_the_limit_and_sees_it_chosen_with_the_pages_count(
+    live_portal, browser, settings, width
+):
+    # "police" is over the lowered limit, and so is police guidance alone: the chosen
+    # profession counts as the page does, "more than 10", and stays listed as chosen.
+    settings.SEARCH_EXACT_LIMIT = 10
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+    try:
+        page.goto(live_portal.url + "/search/?q=police")
+        filters = page.locator(".search-filters > summary")
+        if width < 600:
+            filters.click()
+        professions = page.locator(".facet", has=page.get_by_role("heading", name="Guidance for"))
+        professions.get_by_role("link", name=re.compile(r"^Police \(")).click()
+        page.wait_for_url(re.compile(r"audience=police"))
+        assert page.locator("#results-heading").inner_text().startswith("More than 10 results")
+        if width < 600:
+            filters.click()
+        professions = page.locator(".facet", has=page.get_by_role("heading", name="Guidance for"))
+        chosen = professions.locator("strong[aria-current=true]", has_text="Police")
+        assert chosen.is_visible()
+        assert " ".join(chosen.text_content().split()) == "Police (at least 10+ results)"
+        assert chosen.locator("[aria-hidden=true]", has_text="+").is_visible()
+        chip = page.get_by_role(
+            "link", name=re.compile(r"Remove the filter\s*Guidance for: Police")
+        )
+        assert chip.is_visible()
+        shots = os.environ.get("PORTAL_SCREENSHOTS")
+        if shots:
+            page.screenshot(path=str(Path(shots) / f"capped-role-{width}.png"), full_page=True)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
