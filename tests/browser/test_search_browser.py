@@ -105,89 +105,87 @@ def test_the_search_page_works_with_javascript_switched_off(live_portal, browser
         context.close()
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.fixture(params=[375, 1280])
+def capped(request, live_portal, browser, settings):
+    """A phone or a desk, with the exact limit lowered to 10 in the live server (it runs in
+    this process), as a collection large enough to cap a search would make it."""
+    settings.SEARCH_EXACT_LIMIT = 10
+    context = browser.new_context(viewport={"width": request.param, "height": 800})
+    page = context.new_page()
+    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+    yield page, request.param < 600
+    context.close()
+
+
+def open_filters_if_phone(page, phone):
+    """On a phone the filters are a closed "Filters" disclosure above the results."""
+    if phone:
+        assert not page.locator(".facet").first.is_visible()
+        page.locator(".search-filters > summary").click()
+
+
+def finish(page, name):
+    """A screenshot to look at (PORTAL_SCREENSHOTS) and the axe-core audit."""
+    shots = os.environ.get("PORTAL_SCREENSHOTS")
+    if shots:
+        width = page.viewport_size["width"]
+        page.screenshot(path=str(Path(shots) / f"{name}-{width}.png"), full_page=True)
+    assert axe_violations(page) == []
+
+
 def test_a_reader_narrows_a_search_beyond_the_limit_to_one_kind_and_sees_its_exact_count(
-    live_portal, browser, settings, width
+    live_portal, capped
 ):
-    # Lowered, as a large collection would make it: "police" is over the limit, its key
-    # messages are within it.
-    settings.SEARCH_EXACT_LIMIT = 10
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
-    try:
-        page.goto(live_portal.url + "/search/")
-        page.fill("#search-q", "police")
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-        assert page.locator("#results-heading").inner_text().startswith("More than 10 results")
-        filters = page.locator(".search-filters > summary")
-        if width < 600:
-            assert not page.locator(".facet").first.is_visible()
-            filters.click()
-        kind = page.locator(".facet", has=page.get_by_role("heading", name="Kind of result"))
-        # Before choosing, every kind's count is a lower bound: "5+" on the screen, "at least 5
-        # results" to a screen reader.
-        messages = kind.get_by_role(
-            "link", name=re.compile(r"^Key messages \(\s*at least\s*\d+\s*results?\s*\)$")
-        )
-        assert messages.locator("[aria-hidden=true]", has_text="+").is_visible()
-        messages.click()
-        page.wait_for_url(re.compile(r"kind=key-message"))
-        heading = page.locator("#results-heading").inner_text()
-        total = int(re.match(r"(\d+) results?\b", heading).group(1))
-        assert 0 < total <= 10
-        assert page.locator(".search-result").count() == total
-        # The chosen kind counts the results shown, exactly; the others stay lower bounds.
-        if width < 600:
-            filters.click()
-        kind = page.locator(".facet", has=page.get_by_role("heading", name="Kind of result"))
-        chosen = kind.locator("strong[aria-current=true]", has_text="Key messages")
-        assert chosen.is_visible()
-        assert " ".join(chosen.text_content().split()) == f"Key messages ({total} results)"
-        others = kind.get_by_role("link", name=re.compile(r"\(\s*at least\s*\d+"))
-        assert others.count() >= 1
-        shots = os.environ.get("PORTAL_SCREENSHOTS")
-        if shots:
-            page.screenshot(path=str(Path(shots) / f"capped-kind-{width}.png"), full_page=True)
-        assert axe_violations(page) == []
-    finally:
-        context.close()
+    # "police" is over the limit, its key messages are within it.
+    page, phone = capped
+    page.goto(live_portal.url + "/search/")
+    page.fill("#search-q", "police")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#results-heading").inner_text().startswith("More than 10 results")
+    open_filters_if_phone(page, phone)
+    kind = page.locator(".facet", has=page.get_by_role("heading", name="Kind of result"))
+    # Before choosing, every kind's count is a lower bound: "5+" on the screen, "at least 5
+    # results" to a screen reader.
+    messages = kind.get_by_role(
+        "link", name=re.compile(r"^Key messages \(\s*at least\s*\d+\s*results?\s*\)$")
+    )
+    assert messages.locator("[aria-hidden=true]", has_text="+").is_visible()
+    messages.click()
+    page.wait_for_url(re.compile(r"kind=key-message"))
+    heading = page.locator("#results-heading").inner_text()
+    total = int(re.match(r"(\d+) results?\b", heading).group(1))
+    assert 0 < total <= 10
+    assert page.locator(".search-result").count() == total
+    # The chosen kind counts the results shown, exactly; the others stay lower bounds.
+    open_filters_if_phone(page, phone)
+    kind = page.locator(".facet", has=page.get_by_role("heading", name="Kind of result"))
+    chosen = kind.locator("strong[aria-current=true]", has_text="Key messages")
+    assert chosen.is_visible()
+    assert " ".join(chosen.text_content().split()) == f"Key messages ({total} results)"
+    others = kind.get_by_role("link", name=re.compile(r"\(\s*at least\s*\d+"))
+    assert others.count() >= 1
+    finish(page, "capped-kind")
 
 
-@pytest.mark.parametrize("width", [375, 1280])
 def test_a_reader_chooses_a_profession_beyond_the_limit_and_sees_it_chosen_with_the_pages_count(
-    live_portal, browser, settings, width
+    live_portal, capped
 ):
-    # "police" is over the lowered limit, and so is police guidance alone: the chosen
-    # profession counts as the page does, "more than 10", and stays listed as chosen.
-    settings.SEARCH_EXACT_LIMIT = 10
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
-    try:
-        page.goto(live_portal.url + "/search/?q=police")
-        filters = page.locator(".search-filters > summary")
-        if width < 600:
-            filters.click()
-        professions = page.locator(".facet", has=page.get_by_role("heading", name="Guidance for"))
-        professions.get_by_role("link", name=re.compile(r"^Police \(")).click()
-        page.wait_for_url(re.compile(r"audience=police"))
-        assert page.locator("#results-heading").inner_text().startswith("More than 10 results")
-        if width < 600:
-            filters.click()
-        professions = page.locator(".facet", has=page.get_by_role("heading", name="Guidance for"))
-        chosen = professions.locator("strong[aria-current=true]", has_text="Police")
-        assert chosen.is_visible()
-        assert " ".join(chosen.text_content().split()) == "Police (at least 10+ results)"
-        assert chosen.locator("[aria-hidden=true]", has_text="+").is_visible()
-        chip = page.get_by_role(
-            "link", name=re.compile(r"Remove the filter\s*Guidance for: Police")
-        )
-        assert chip.is_visible()
-        shots = os.environ.get("PORTAL_SCREENSHOTS")
-        if shots:
-            page.screenshot(path=str(Path(shots) / f"capped-role-{width}.png"), full_page=True)
-        assert axe_violations(page) == []
-    finally:
-        context.close()
+    # "police" is over the limit, and so is police guidance alone: the chosen profession
+    # counts as the page does, "more than 10", and stays listed as chosen.
+    page, phone = capped
+    page.goto(live_portal.url + "/search/?q=police")
+    open_filters_if_phone(page, phone)
+    professions = page.locator(".facet", has=page.get_by_role("heading", name="Guidance for"))
+    professions.get_by_role("link", name=re.compile(r"^Police \(")).click()
+    page.wait_for_url(re.compile(r"audience=police"))
+    assert page.locator("#results-heading").inner_text().startswith("More than 10 results")
+    open_filters_if_phone(page, phone)
+    professions = page.locator(".facet", has=page.get_by_role("heading", name="Guidance for"))
+    chosen = professions.locator("strong[aria-current=true]", has_text="Police")
+    assert chosen.is_visible()
+    assert " ".join(chosen.text_content().split()) == "Police (at least 10+ results)"
+    assert chosen.locator("[aria-hidden=true]", has_text="+").is_visible()
+    chip = page.get_by_role("link", name=re.compile(r"Remove the filter\s*Guidance for: Police"))
+    assert chip.is_visible()
+    finish(page, "capped-role")
