@@ -7,6 +7,7 @@ import pytest
 from briefings.packs.models import Pack
 from briefings.packs.permissions import seed_groups
 from tests.support.axe import axe_violations
+from tests.support.focus import assert_focus_id, wait_for_focus
 from tests.support.packs import PASSWORD, make_pack, make_trainer, published_targets, section
 
 pytestmark = pytest.mark.browser
@@ -68,7 +69,7 @@ def add_with_keyboard(page, url, control):
     press_enter_and_wait(page)
     # Back where the trainer was reading, with focus on the confirmation beside the item.
     assert page.url == f"{url}#pack-added"
-    assert page.evaluate("document.activeElement.id") == "pack-added"
+    assert_focus_id(page, "pack-added")
     assert focused(page).startswith("Added")
 
 
@@ -82,7 +83,7 @@ def test_a_trainer_builds_reorders_and_annotates_a_pack_with_the_keyboard_alone(
     # Sign in: the username field has focus; type, Tab, type, Enter.
     page.goto(f"{base}/accounts/login/?next=/packs/mine/")
     assert_axe_clean(page)
-    assert page.evaluate("document.activeElement.id") == "id_username"
+    assert_focus_id(page, "id_username")
     page.keyboard.type("keyboard-trainer")
     tab_to_field(page, "id_password")
     page.keyboard.type(PASSWORD)
@@ -122,7 +123,7 @@ def test_a_trainer_builds_reorders_and_annotates_a_pack_with_the_keyboard_alone(
     page.goto(f"{base}{pack.get_edit_url()}")
     tab_to(page, f"Move up: item 3, “{invitation.heading}”")
     press_enter_and_wait(page)
-    assert focused(page) == f"Move up: item 2, “{invitation.heading}”"
+    wait_for_focus(page, FOCUSED_NAME, f"Move up: item 2, “{invitation.heading}”")
     # The confirmation is beside the moved item, on screen with the focused button.
     moved = pack.items.get(section=invitation)
     status = page.locator(f"#status-{moved.pk}")
@@ -130,7 +131,7 @@ def test_a_trainer_builds_reorders_and_annotates_a_pack_with_the_keyboard_alone(
     assert status.evaluate("e => e.getBoundingClientRect().bottom <= window.innerHeight")
     assert_axe_clean(page)
     press_enter_and_wait(page)
-    assert focused(page) == f"Move down: item 1, “{invitation.heading}”"
+    wait_for_focus(page, FOCUSED_NAME, f"Move down: item 1, “{invitation.heading}”")
     order = list(pack.items.order_by("order").values_list("section_id", "kind"))
     assert order == [(invitation.pk, "section"), (None, "key_message"), (disrupting.pk, "section")]
 

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from briefings.packs.models import Pack
 from briefings.packs.permissions import seed_groups
 from tests.support.axe import axe_violations
+from tests.support.focus import assert_focus_id
 from tests.support.packs import PASSWORD, first_sections, key_messages, make_trainer
 
 pytestmark = pytest.mark.browser
@@ -108,7 +109,7 @@ def add_while_reading(page, reading, control, *, title=None, script=True):
         "e => [JSON.stringify(e.getBoundingClientRect()), window.scrollY, window.innerHeight]"
     )
     if script:
-        assert page.evaluate("document.activeElement.id") == "pack-added"
+        assert_focus_id(page, "pack-added")
     return confirmation
 
 
@@ -220,7 +221,7 @@ def test_a_trainer_builds_shares_and_prints_a_pack_while_reading(live_portal, sc
     assert status.inner_text() == f"Moved “{other.heading}” to position 2 of 3."
     assert on_screen(status)
     assert page.locator("#status").count() == 0  # not also at the top
-    assert page.evaluate("document.activeElement.id") == f"up-{moved.pk}"
+    assert_focus_id(page, f"up-{moved.pk}")
     shot(page, f"trainer-moved-{name}")
     assert_clean(page)
     assert list(pack.items.order_by("order").values_list("pk", flat=True)) == [

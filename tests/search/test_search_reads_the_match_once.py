@@ -18,58 +18,79 @@ from tests.support.search import make_document, outcome_of
 pytestmark = pytest.mark.django_db
 
 
-def plan_of(statement):
-    """The statement's plan as it ran (EXPLAIN ANALYZE)."""
+def nodes(statement):
+    """Each node of the statement's plan as it ran (EXPLAIN ANALYZE), with the names of the
+    steps (CTEs) it is part of."""
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)
         (plan,) = cursor.fetchone()
-    return json.loads(plan) if isinstance(plan, str) else plan
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    pending = [(plan[0]["Plan"], ())]
+    while pending:
+        node, steps = pending.pop()
+        name = node.get("Subplan Name", "")
+        if name.startswith("CTE "):
+            steps = (*steps, name[4:])
+        yield node, steps
+        pending += [(child, steps) for child in node.get("Plans", ())]
+
+
+def ran(node):
+    return node.get("Actual Loops", 0) > 0
 
 
 def match_evaluations(statement, condition="search_vector @@"):
-    """The plan nodes that ran the full-text match on the index table, from EXPLAIN ANALYZE."""
-    plan = plan_of(statement)
-    found = []
-
-    def walk(node):
-        # A bitmap scan's match is its index node's condition (its heap node only rechecks).
-        conditions = " ".join(str(node.get(key, "")) for key in ("Filter", "Index Cond"))
-        if condition in conditions and node.get("Actual Loops", 0) > 0:
-            found.append(node["Node Type"])
-        for child in node.get("Plans", ()):
-            walk(child)
-
-    walk(plan[0]["Plan"])
-    return found
+    """The plan nodes that ran the full-text match on the index table. A bitmap scan's match
+    is its index node's condition (its heap node only rechecks)."""
+    return [
+        node["Node Type"]
+        for node, _ in nodes(statement)
+        if ran(node)
+        and condition in " ".join(str(node.get(key, "")) for key in ("Filter", "Index Cond"))
+    ]
 
 
 def phrase_checks(statement):
     """Each plan node that checked the phrase (ts_match_vq), with the index condition that
     found its rows: its own, or for a bitmap scan its index node's."""
-    plan = plan_of(statement)
     found = []
-
-    def walk(node):
-        if "ts_match_vq" in str(node.get("Filter", "")) and node.get("Actual Loops", 0) > 0:
+    for node, _ in nodes(statement):
+        if ran(node) and "ts_match_vq" in str(node.get("Filter", "")):
             lookup = node.get("Index Cond", "")
             if node["Node Type"] == "Bitmap Heap Scan":
                 (index,) = [c for c in node["Plans"] if c["Node Type"] == "Bitmap Index Scan"]
                 lookup = index.get("Index Cond", "")
             found.append(lookup)
-        for child in node.get("Plans", ()):
-            walk(child)
-
-    walk(plan[0]["Plan"])
     return found
 
 
-def statement_of(text):
-    backend = backend_for()
+def steps_run(statement):
+    """The statement's named steps (CTEs) that ran."""
+    return {steps[-1] for node, steps in nodes(statement) if steps and ran(node)}
+
+
+def rows_scanned(statement, step):
+    """The most rows any scan of the index table returned inside the named step."""
+    rows = [
+        node.get("Actual Rows", 0)
+        for node, steps in nodes(statement)
+        if step in steps and node.get("Relation Name") == "briefings_searchentry"
+    ]
+    return max(rows, default=0)
+
+
+def searched(text, filters=None):
+    """The engine's result for the words, and its one search statement."""
     with CaptureQueriesContext(connection) as captured:
-        raw = backend.search(parse(text), Filters(), 0, 10)
-    assert 0 < raw.total <= backend.exact_limit
-    assert not raw.capped
+        raw = backend_for().search(parse(text), filters or Filters(), 0, 10)
     (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
+    return raw, statement
+
+
+def statement_of(text):
+    raw, statement = searched(text)
+    assert 0 < raw.total <= backend_for().exact_limit
+    assert not raw.capped
     return statement
 
 
@@ -116,58 +137,21 @@ def test_a_phrase_and_an_exclusion_hold_on_the_rows_the_loose_count_found(settin
     assert not found.capped
 
 
-def steps_run(statement):
-    """The statement's named steps (CTEs) that ran, from EXPLAIN ANALYZE."""
-    plan = plan_of(statement)
-    ran = set()
-
-    def walk(node):
-        name = node.get("Subplan Name", "")
-        if name.startswith("CTE ") and node.get("Actual Loops", 0) > 0:
-            ran.add(name[4:])
-        for child in node.get("Plans", ()):
-            walk(child)
-
-    walk(plan[0]["Plan"])
-    return ran
-
-
 def test_a_facets_set_is_not_counted_once_the_pages_set_is_over_the_limit(settings):
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL plan (SQLite's count step cannot be watched)")
     # The role facet's set (no filter) holds every match of the page's (role=police).
-    backend = backend_for()
     settings.SEARCH_EXACT_LIMIT = 3
-    with CaptureQueriesContext(connection) as captured:
-        raw = backend.search(parse("CSE"), Filters(role="police"), 0, 10)
+    raw, statement = searched("CSE", Filters(role="police"))
     assert raw.capped
     assert "role" in raw.capped_facets
-    (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
-    ran = steps_run(statement)
-    assert "matches_role_found" in ran  # the page's own count
-    assert "matches_found" not in ran  # the facet's: over the limit already
+    steps = steps_run(statement)
+    assert "matches_role_found" in steps  # the page's own count
+    assert "matches_found" not in steps  # the facet's: over the limit already
     settings.SEARCH_EXACT_LIMIT = 200
-    with CaptureQueriesContext(connection) as captured:
-        raw = backend.search(parse("CSE"), Filters(role="police"), 0, 10)
+    raw, statement = searched("CSE", Filters(role="police"))
     assert not raw.capped
-    (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
     assert {"matches_role_found", "matches_found"} <= steps_run(statement)
-
-
-def rows_scanned(statement, step):
-    """The most rows any scan of the index table returned inside the named step."""
-    most = 0
-
-    def walk(node, inside):
-        nonlocal most
-        inside = inside or node.get("Subplan Name") == f"CTE {step}"
-        if inside and node.get("Relation Name") == "briefings_searchentry":
-            most = max(most, node.get("Actual Rows", 0))
-        for child in node.get("Plans", ()):
-            walk(child, inside)
-
-    walk(plan_of(statement)[0]["Plan"], False)
-    return most
 
 
 def test_a_facets_set_over_the_limit_reads_no_more_rows_than_it_keeps(settings):
@@ -176,11 +160,9 @@ def test_a_facets_set_over_the_limit_reads_no_more_rows_than_it_keeps(settings):
     # Its counts are lower bounds: the scan stops at the limit + 1 rows, where an ordered
     # read would fetch every match to sort them, and it has no strong tier.
     settings.SEARCH_EXACT_LIMIT = 3
-    with CaptureQueriesContext(connection) as captured:
-        raw = backend_for().search(parse("CSE"), Filters(role="police"), 0, 10)
+    raw, statement = searched("CSE", Filters(role="police"))
     assert raw.capped
     assert "role" in raw.capped_facets
-    (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH")]
     assert "matches_strong AS" not in statement
     assert "matches_role_strong AS" in statement  # the page's set: strong rows first
     assert 0 < rows_scanned(statement, "matches") <= 4
