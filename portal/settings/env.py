@@ -150,10 +150,16 @@ def sqlite_database(path):
 
     WAL lets readers carry on while one writer commits; IMMEDIATE transactions take the write lock
     at BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
+
+    Each thread keeps its connection for a minute, as with PostgreSQL: a new SQLite connection
+    reads the schema and the full-text index's structure again before its first query, and in
+    WAL mode the last one to close checkpoints the log. Opened and closed for every request, that
+    was half the CPU time of an uncached search (docs/benchmarks.md, "SQLite connections").
     """
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        "CONN_MAX_AGE": 60,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
