@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 # Only the start of a very long input is read: nobody types 10,000 characters on purpose, and the
@@ -228,6 +228,38 @@ class Query:
     def respell(self, corrections: Mapping[str, str]) -> Query:
         """The same query with misspelt words replaced."""
         return replace(self, must=tuple(_respell(n, corrections) for n in self.must))
+
+    def lookups(self) -> tuple[Lookup, ...]:
+        """Each positive word once, as the search looks it up in the index: a word, or a
+        prefix (the last word typed, or a phrase's last word followed by *)."""
+        found: dict[Lookup, None] = {}
+        for leaf in self.leaves():
+            if isinstance(leaf, Term):
+                found[(leaf.word, leaf.prefix)] = None
+            else:
+                for i, word in enumerate(leaf.words_):
+                    found[(word, leaf.prefix and i == len(leaf.words_) - 1)] = None
+        return tuple(found)
+
+    def finds_nothing(self, unmatched: Collection[Lookup]) -> bool:
+        """Whether the query certainly finds no row, given look-ups no indexed row answers
+        (SearchBackend.unmatched): one of the clauses it needs cannot match."""
+        return any(_cannot_match(node, unmatched) for node in self.must)
+
+
+# A word as the index is asked for it: (word, whether it is a prefix).
+Lookup = tuple[str, bool]
+
+
+def _cannot_match(node: Node, unmatched: Collection[Lookup]) -> bool:
+    if isinstance(node, Term):
+        return (node.word, node.prefix) in unmatched
+    if isinstance(node, Phrase):
+        last = len(node.words_) - 1
+        return any((w, node.prefix and i == last) in unmatched for i, w in enumerate(node.words_))
+    if isinstance(node, AnyOf):
+        return all(_cannot_match(option, unmatched) for option in node.options)
+    return any(_cannot_match(part, unmatched) for part in node.parts)
 
 
 def _all_but_one(nodes: tuple[Node, ...]) -> Node:

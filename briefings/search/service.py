@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from functools import partial
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -27,7 +26,7 @@ from briefings.models import Role, SearchEntry
 from .engines import backend_for
 from .facets import Facet, facets
 from .names import names_matching
-from .query import Glossary, Query, parse, respell_text
+from .query import Glossary, Lookup, Query, parse, respell_text
 from .results import Filters, RawHit, RawResult, marked
 from .spelling import suggest
 
@@ -326,6 +325,35 @@ def _page_url(params: Params, number: int) -> str:
     return params.url(page=number)
 
 
+class Searches:
+    """The full-text searches one reader's search runs: the search itself, then, when it finds
+    nothing, closer ones (the spelling corrected, all the words but one, any of them).
+
+    A closer search that needs a word no row holds, even by its stem, would find nothing and is
+    not run. The index is asked which of the unknown words (``unknown``: those the vocabulary
+    does not hold as written, as the search looks them up) are in no row once, and only when
+    the answer could spare a search."""
+
+    def __init__(self, backend, arguments: tuple, emphasis: int | None):
+        self.backend = backend
+        self.arguments = arguments  # the filters, offset, page size and moment
+        self.emphasis = emphasis
+        self.unknown: set[Lookup] = set()
+        self.unmatched: set[Lookup] | None = None
+
+    def run(self, query: Query, **options):
+        return self.backend.search(query, *self.arguments, emphasis=self.emphasis, **options)
+
+    def closer(self, query: Query, **options):
+        """The closer search's results, or None when it certainly finds nothing."""
+        if query.finds_nothing(self.unknown):
+            if self.unmatched is None:
+                self.unmatched = self.backend.unmatched(sorted(self.unknown))
+            if query.finds_nothing(self.unmatched):
+                return None
+        return self.run(query, **options)
+
+
 def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
     backend = backend_for()
     links = Links()
@@ -354,43 +382,42 @@ def search(params: Params, page_size: int = PAGE_SIZE, now=None) -> Outcome:
     if query.is_empty:
         return outcome
 
-    offset = (params.page - 1) * page_size
     # The reader's role first, unless they chose to see one profession's guidance only.
     emphasis = role.pk if role is not None and not filters.role else None
-    run = partial(backend.search, emphasis=emphasis)
-    raw = run(query, params.filters, offset, page_size, now)
-    counts = {}
+    offset = (params.page - 1) * page_size
+    searches = Searches(backend, (params.filters, offset, page_size, now), emphasis)
+    raw = searches.run(query)
+    counts, corrections = {}, {}
     if raw.total == 0:
         # One look-up serves the spelling suggestion and "all the words but one".
         counts = backend.word_counts(list(dict.fromkeys(query.words())))
         corrections = suggest(backend, query, counts)
-        if corrections:
-            corrected = query.respell(corrections)
-            found = run(corrected, params.filters, offset, page_size, now)
-            if found.total:
-                # The page now shows the corrected search: its links (pages, filters) carry it.
-                raw, query = found, corrected
-                outcome.typed = params.q
-                outcome.params = params = replace(params, q=respell_text(params.q, corrections))
-                outcome.suggestion = params.q
-                outcome.suggestion_url = params.url(page=1)
+        searches.unknown = {(w, prefix) for w, prefix in query.lookups() if w not in counts}
+    if corrections:
+        corrected = query.respell(corrections)
+        found = searches.closer(corrected)
+        if found and found.total:
+            # The page now shows the corrected search: its links (pages, filters) carry it.
+            raw, query = found, corrected
+            outcome.typed = params.q
+            outcome.params = params = replace(params, q=respell_text(params.q, corrections))
+            outcome.suggestion = params.q
+            outcome.suggestion_url = params.url(page=1)
     if 0 < raw.total < FEW and len(query.must) > 2:
         # A question rarely has all its words in the passage that answers it: with only a few
         # passages holding every word, those holding all but one follow them.
-        found = run(
-            query.all_but_one(), params.filters, offset, page_size, now, coverage=query.must
-        )
+        found = searches.run(query.all_but_one(), coverage=query.must)
         if found.total > raw.total:
             raw = found
             outcome.widened = True
     if raw.total == 0 and len(query.must) > 2:
-        found = run(query.all_but_one(counts), params.filters, offset, page_size, now)
-        if found.total:
+        found = searches.closer(query.all_but_one(counts))
+        if found and found.total:
             raw = found
             outcome.relaxed = True
     if raw.total == 0 and len(query.must) > 1:
-        found = run(query.relaxed(), params.filters, offset, page_size, now, coverage=query.must)
-        if found.total:
+        found = searches.closer(query.relaxed(), coverage=query.must)
+        if found and found.total:
             raw = found
             outcome.relaxed = True
 

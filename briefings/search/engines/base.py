@@ -120,6 +120,12 @@ class SearchBackend:
         """Those of the words that the index holds, with how many rows hold each."""
         raise NotImplementedError
 
+    def unmatched(self, lookups) -> set[tuple[str, bool]]:
+        """Those of the (word, prefix) look-ups (Query.lookups) that no indexed row answers,
+        read as the search reads them (stems included): a search that needs one finds nothing.
+        None known here."""
+        return set()
+
     def vocabulary(self, windows) -> dict[str, int]:  # pragma: no cover - abstract
         """Index words, with how many rows hold them, by (first letter, min length, max length)."""
         raise NotImplementedError

@@ -192,6 +192,23 @@ class PostgresBackend(SearchBackend):
             )
             return dict(cursor.fetchall())
 
+    def unmatched(self, lookups) -> set[tuple[str, bool]]:
+        # The vocabulary holds words as written ('simple'), the index their stems, so each word
+        # is looked up in the index itself, as the search writes it. A word the configuration
+        # drops (a stop word) is left out of a search, not unmatched.
+        lookups = [(w, prefix) for w, prefix in dict.fromkeys(lookups) if each_word_is_safe([w])]
+        if not lookups:
+            return set()
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t.i FROM unnest(%s::int[], %s::text[]) AS t(i, lexeme), "
+                f"LATERAL to_tsquery('{CONFIG}', t.lexeme) AS q(query) "
+                f"WHERE numnode(q.query) > 0 "
+                f"AND NOT EXISTS (SELECT 1 FROM {ENTRY} e WHERE e.{VECTOR} @@ q.query)",
+                [list(range(len(lookups))), [_node(Term(*lookup)) for lookup in lookups]],
+            )
+            return {lookups[i] for (i,) in cursor.fetchall()}
+
     def vocabulary(self, windows) -> dict[str, int]:
         selects, params = [], []
         for first, shortest, longest in windows:

@@ -237,6 +237,20 @@ class SQLiteBackend(SearchBackend):
             )
             return dict(cursor.fetchall())
 
+    def unmatched(self, lookups) -> set[tuple[str, bool]]:
+        # The vocabulary holds words as written, the index their stems ("policing" matches
+        # "police"), so each word is looked up in the index itself, as the search writes it.
+        lookups = [(w, prefix) for w, prefix in dict.fromkeys(lookups) if each_word_is_safe([w])]
+        if not lookups:
+            return set()
+        select = f"SELECT %s WHERE NOT EXISTS (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s)"
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join([select] * len(lookups)),
+                [p for i, lookup in enumerate(lookups) for p in (i, _node(Term(*lookup)))],
+            )
+            return {lookups[i] for (i,) in cursor.fetchall()}
+
     def vocabulary(self, windows) -> dict[str, int]:
         # One SELECT per window, each a single range on the term (the table's key).
         selects, params = [], []
