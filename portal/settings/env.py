@@ -153,8 +153,9 @@ def sqlite_database(path):
 
     Each thread keeps its connection for a minute, as with PostgreSQL: a new SQLite connection
     reads the schema and the full-text index's structure again before its first query, and in
-    WAL mode the last one to close checkpoints the log. Opened and closed for every request, that
-    was half the CPU time of an uncached search (docs/benchmarks.md, "SQLite connections").
+    WAL mode the last one to close checkpoints the log. Under `make abuse-test` with local memory,
+    the servers' CPU time went from 36-41 s to 25-29 s when connections were kept (no clear
+    change with Redis; docs/benchmarks.md, the first note below the abuse test).
     """
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -196,7 +196,8 @@ class PostgresBackend(SearchBackend):
         # The vocabulary holds words as written ('simple'), the index their stems, so each word
         # is looked up in the index itself, as the search writes it. A word the configuration
         # drops (a stop word) is left out of a search, not unmatched.
-        lookups = [(w, prefix) for w, prefix in dict.fromkeys(lookups) if each_word_is_safe([w])]
+        # Each word compiles as the search's own (_node), which refuses an unsafe one.
+        lookups = list(lookups)
         if not lookups:
             return set()
         with self.connection.cursor() as cursor:
